@@ -14,6 +14,7 @@ import { schedules } from './jobs/schedules.js';
 import { JobQueue } from './queue/job-queue.js';
 import { upsertSchedules } from './queue/scheduler.js';
 import { startWorkers, type Workers } from './queue/workers.js';
+import { createServices } from './services/container.js';
 
 export interface RuntimeOptions {
   logger?: Logger;
@@ -83,9 +84,16 @@ export async function startRuntime(config: AppConfig, options: RuntimeOptions = 
       clock: options.clock ?? systemClock,
     };
 
+    const services = createServices(ctx);
+
     let workers: Workers | undefined;
     if (config.roles.has('worker')) {
-      workers = startWorkers({ redisUrl, prefix: jobs.prefix, handlers: createJobHandlers(ctx), logger });
+      workers = startWorkers({
+        redisUrl,
+        prefix: jobs.prefix,
+        handlers: createJobHandlers(ctx, services),
+        logger,
+      });
       const grace = options.shutdownGraceMs ?? 10_000;
       const w = workers;
       cleanups.push(() =>
@@ -96,7 +104,7 @@ export async function startRuntime(config: AppConfig, options: RuntimeOptions = 
 
     let url: string | undefined;
     if (config.roles.has('api')) {
-      const server: Server = createApp(ctx).listen(config.port);
+      const server: Server = createApp(ctx, services).listen(config.port);
       await new Promise<void>((resolve, reject) => {
         server.once('listening', resolve);
         server.once('error', reject);

@@ -2,13 +2,14 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type { AppContext } from '../context.js';
+import type { Services } from '../services/container.js';
 import { errorHandler, notFoundHandler } from './middleware/error-handler.js';
 import { requestId } from './middleware/request-id.js';
 import { healthRoutes } from './routes/health.js';
 import { sidebarStatic } from './sidebar-static.js';
 
 /** Builds the Express app without listening, so tests and benchmarks can mount it anywhere. */
-export function createApp(ctx: AppContext): Express {
+export function createApp(ctx: AppContext, _services: Services): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');

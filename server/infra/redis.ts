@@ -1,9 +1,19 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import { Redis } from 'ioredis';
 import { unavailable } from '../errors.js';
 
 export type { Redis };
 
-export function redisOptionsFromUrl(url: string): RedisOptions {
+/** Connection settings both ioredis and BullMQ accept. */
+export interface RedisEndpoint {
+  host: string;
+  port: number;
+  username?: string;
+  password?: string;
+  db?: number;
+  tls?: Record<string, never>;
+}
+
+export function redisOptionsFromUrl(url: string): RedisEndpoint {
   const u = new URL(url);
   return {
     host: u.hostname,

@@ -7,6 +7,7 @@ import { startLocalRedis } from '../../server/infra/local-redis.js';
 import { createLogger } from '../../server/infra/logger.js';
 import { redisOptionsFromUrl } from '../../server/infra/redis.js';
 import { assertCompleteRegistry } from '../../server/queue/workers.js';
+import type { ApiError } from '../../shared/api.js';
 import { freshPostgresDatabase, startTestApp, type TestApp, tempDir } from '../support/test-app.js';
 
 const logger = createLogger({ level: 'silent' });
@@ -113,7 +114,7 @@ describe('the running app', () => {
     const res = await fetch(`${app.url}/api/nothing-here`, { headers: { 'x-request-id': 'abc-123' } });
     expect(res.headers.get('x-request-id')).toBe('abc-123');
     expect(res.status).toBe(404);
-    expect((await res.json()).error.code).toBe('not_found');
+    expect(((await res.json()) as ApiError).error.code).toBe('not_found');
   });
 
   it('refuses malformed and oversize JSON bodies with 400 and 413', async () => {
@@ -123,14 +124,14 @@ describe('the running app', () => {
       body: '{nope',
     });
     expect(bad.status).toBe(400);
-    expect((await bad.json()).error.code).toBe('bad_request');
+    expect(((await bad.json()) as ApiError).error.code).toBe('bad_request');
     const big = await fetch(`${app.url}/api/anything`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ x: 'a'.repeat(2_000_000) }),
     });
     expect(big.status).toBe(413);
-    expect((await big.json()).error.code).toBe('payload_too_large');
+    expect(((await big.json()) as ApiError).error.code).toBe('payload_too_large');
   });
 
   it('sends security headers', async () => {
