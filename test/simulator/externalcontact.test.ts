@@ -63,7 +63,6 @@ describe('externalcontact/batch/get_by_user', () => {
 
   it('skips deleted relations and rejects limits over 100', async () => {
     const ids = await t.client.generateCustomers({ count: 10, userids: ['zhangsan'] });
-    await t.client.setCallbackUrl(null);
     t.sim.state.contacts.removeFollow('zhangsan', ids[3] ?? '');
     const { seen } = await pageAll(['zhangsan'], 3);
     expect(seen).toHaveLength(9);

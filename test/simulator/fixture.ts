@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { decrypt, getSignature } from '@wecom/crypto';
 import express from 'express';
 import { SimulatorClient } from '../../simulator/client.js';
 import { type RunningSimulator, type SimulatorOptions, startSimulator } from '../../simulator/index.js';
@@ -75,6 +76,14 @@ export async function startReceiver(
   const received: ReceivedCallback[] = [];
   const app = express();
   app.use(express.text({ type: () => true }));
+  app.get('/wecom/callback', (req, res) => {
+    const { msg_signature: sig, timestamp, nonce, echostr } = req.query as Record<string, string>;
+    if (getSignature(simOptions.token, timestamp ?? '', nonce ?? '', echostr ?? '') !== sig) {
+      res.status(401).send('bad signature');
+      return;
+    }
+    res.type('text/plain').send(decrypt(simOptions.encodingAesKey, echostr ?? '').message);
+  });
   app.post('/wecom/callback', (req, res) => {
     received.push({
       query: req.query as Record<string, string>,
