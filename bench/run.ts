@@ -1,8 +1,16 @@
 import { describeMachine, runScenario, type Scenario } from './harness.js';
+import { callbacksScenario } from './scenarios/callbacks.js';
+import { customer360Scenario } from './scenarios/customer360.js';
 import { httpScenario } from './scenarios/http.js';
+import { ingestScenario } from './scenarios/ingest.js';
+import { syncScenario } from './scenarios/sync.js';
 
 const scenarios: Record<string, () => Scenario> = {
   http: httpScenario,
+  callbacks: callbacksScenario,
+  sync: syncScenario,
+  ingest: ingestScenario,
+  customer360: customer360Scenario,
 };
 
 const requested = process.argv.slice(2);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { AppConfig } from './config.js';
 import type { AppContext } from './context.js';
 import { type DatabaseHandle, migrateToLatest, openDatabase } from './db/database.js';
+import { type DemoWeCom, startDemoWeCom } from './demo/demo-wecom.js';
 import { createApp } from './http/app.js';
 import { type Clock, systemClock } from './infra/clock.js';
 import { startLocalRedis } from './infra/local-redis.js';
@@ -14,7 +15,7 @@ import { schedules } from './jobs/schedules.js';
 import { JobQueue } from './queue/job-queue.js';
 import { upsertSchedules } from './queue/scheduler.js';
 import { startWorkers, type Workers } from './queue/workers.js';
-import { createServices } from './services/container.js';
+import { createServices, type Services } from './services/container.js';
 
 export interface RuntimeOptions {
   logger?: Logger;
@@ -27,6 +28,7 @@ export interface RuntimeOptions {
 
 export interface Runtime {
   ctx: AppContext;
+  services: Services;
   /** The API's base URL when the api role runs. */
   url: string | undefined;
   stop(): Promise<void>;
@@ -55,6 +57,12 @@ export async function startRuntime(config: AppConfig, options: RuntimeOptions = 
       const local = await startLocalRedis({ dir: path.join(config.dataDir, 'redis'), logger });
       cleanups.push(local.stop);
       redisUrl = local.url;
+    }
+
+    let demo: DemoWeCom | undefined;
+    if (config.demo) {
+      demo = await startDemoWeCom(config, logger);
+      cleanups.push(demo.close);
     }
 
     const dbHandle: DatabaseHandle = await openDatabase({
@@ -100,7 +108,12 @@ export async function startRuntime(config: AppConfig, options: RuntimeOptions = 
         Promise.race([w.close(), new Promise((resolve) => setTimeout(resolve, grace).unref())]),
       );
     }
-    if (config.roles.has('scheduler')) await upsertSchedules(jobs, schedules, logger);
+    if (config.roles.has('scheduler')) {
+      await upsertSchedules(jobs, schedules, logger);
+      if (!(await services.fullSync.hasCompletedOnce())) {
+        await jobs.enqueue('wecom.full-sync', { reason: 'initial' }, { jobId: 'initial-full-sync' });
+      }
+    }
 
     let url: string | undefined;
     if (config.roles.has('api')) {
@@ -112,6 +125,7 @@ export async function startRuntime(config: AppConfig, options: RuntimeOptions = 
       const address = server.address();
       const port = typeof address === 'object' && address ? address.port : config.port;
       url = `http://127.0.0.1:${port}`;
+      await demo?.setCallbackUrl(`${url}/wecom/callback`);
       // registered last, so it runs first: stop accepting before anything else closes
       cleanups.push(
         () =>
@@ -123,7 +137,7 @@ export async function startRuntime(config: AppConfig, options: RuntimeOptions = 
       logger.info({ url: config.publicUrl, roles: [...config.roles] }, '私域助手 is listening');
     }
 
-    return { ctx, url, stop: stopAll };
+    return { ctx, services, url, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;

@@ -213,6 +213,12 @@ export interface SopTasksTable {
   converted_order_id: string | null;
   converted_at: Timestamp | null;
   revenue_fen: Generated<number>;
+  delivery_mode: Generated<DeliveryMode>;
+  reason: string | null;
+  failure_reason: string | null;
+  responded_at: Timestamp | null;
+  dispatch_token: string | null;
+  dispatch_claimed_at: Timestamp | null;
 }
 
 export interface SopSkipsTable {
@@ -222,11 +228,49 @@ export interface SopSkipsTable {
   window_key: string;
   reason: string;
   created_at: DefaultedTimestamp;
+  variant: Generated<number>;
+  userid: string | null;
+}
+
+export interface SopStaffDigestsTable {
+  userid: string;
+  last_digest_at: Timestamp;
+}
+
+export interface StaffBehaviorDailyTable {
+  userid: string;
+  /** Asia/Shanghai day, 'YYYY-MM-DD' */
+  day: ColumnType<string, string, string>;
+  chat_cnt: Generated<number>;
+  message_cnt: Generated<number>;
+  reply_percentage: number | null;
+  avg_reply_time: number | null;
+  negative_feedback_cnt: Generated<number>;
+  new_apply_cnt: Generated<number>;
+  new_contact_cnt: Generated<number>;
+  synced_at: DefaultedTimestamp;
 }
 
 export interface SettingsTable {
   key: string;
   value: Json<unknown>;
+  updated_at: DefaultedTimestamp;
+}
+
+export interface QuickRepliesTable {
+  id: Generated<number>;
+  group_name: Generated<string>;
+  title: string;
+  kind: 'text' | 'link' | 'image';
+  content: Generated<string>;
+  link_url: string | null;
+  link_title: string | null;
+  link_image_url: string | null;
+  variables: Generated<string[]>;
+  sort_order: Generated<number>;
+  times_sent: Generated<number>;
+  created_by: string;
+  created_at: DefaultedTimestamp;
   updated_at: DefaultedTimestamp;
 }
 
@@ -248,7 +292,10 @@ export interface Database {
   sop_rules: SopRulesTable;
   sop_tasks: SopTasksTable;
   sop_skips: SopSkipsTable;
+  sop_staff_digests: SopStaffDigestsTable;
+  staff_behavior_daily: StaffBehaviorDailyTable;
   settings: SettingsTable;
+  quick_replies: QuickRepliesTable;
 }
 
 export type Customer = Selectable<CustomersTable>;

@@ -3,16 +3,25 @@ import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type { AppContext } from '../context.js';
 import type { Services } from '../services/container.js';
+import { sameOriginForMutations } from './middleware/auth.js';
 import { errorHandler, notFoundHandler } from './middleware/error-handler.js';
 import { requestId } from './middleware/request-id.js';
+import { sessions } from './middleware/session.js';
+import { authRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
+import { ingestRoutes } from './routes/ingest.js';
+import { sidebarApiRoutes } from './routes/sidebar-api.js';
+import { wecomCallbackRoutes } from './routes/wecom-callback.js';
 import { sidebarStatic } from './sidebar-static.js';
 
 /** Builds the Express app without listening, so tests and benchmarks can mount it anywhere. */
-export function createApp(ctx: AppContext, _services: Services): Express {
+export function createApp(ctx: AppContext, services: Services): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+
+  // WeCom's callback is the hot path: it runs before logging, metrics and header middleware.
+  app.use(wecomCallbackRoutes(ctx, services));
 
   app.use(requestId);
   app.use(
@@ -52,7 +61,13 @@ export function createApp(ctx: AppContext, _services: Services): Express {
   );
 
   app.use(healthRoutes(ctx));
+  // signed over the raw body, no session: before the JSON parser and the /api session checks
+  app.use('/api/ingest', ingestRoutes(ctx, services));
   app.use('/api', express.json({ limit: '1mb' }));
+  app.use(['/api', '/auth'], sessions(ctx));
+  app.use('/api', sameOriginForMutations(ctx.config.publicOrigin));
+  app.use(authRoutes(ctx, services));
+  app.use('/api', sidebarApiRoutes(services));
   app.use(sidebarStatic());
 
   app.use(notFoundHandler);

@@ -1,4 +1,10 @@
 import { z } from 'zod';
+import {
+  chatEventSchema,
+  contactEventSchema,
+  staffTextSchema,
+  tagEventSchema,
+} from '../wecom/callback-events.js';
 
 /**
  * Every job the system runs: its queue and the shape of its data. The worker refuses to boot
@@ -17,6 +23,27 @@ interface JobDefinition {
 
 export const jobCatalogue = {
   'system.ping': { queue: 'default', schema: z.object({ nonce: z.string() }) },
+  'wecom.contact-event': { queue: 'sync', schema: contactEventSchema },
+  'wecom.chat-event': { queue: 'sync', schema: chatEventSchema },
+  'wecom.tag-event': { queue: 'sync', schema: tagEventSchema },
+  'wecom.welcome': {
+    queue: 'welcome',
+    schema: z.object({
+      userid: z.string(),
+      externalUserid: z.string(),
+      welcomeCode: z.string(),
+      state: z.string().optional(),
+      eventTime: z.number().int(),
+    }),
+  },
+  'wecom.full-sync': { queue: 'sync', schema: z.object({ reason: z.string() }) },
+  'staff.contact-lost-notice': {
+    queue: 'delivery',
+    schema: z.object({ userid: z.string(), externalUserid: z.string(), eventTime: z.number().int() }),
+  },
+  'bot.staff-message': { queue: 'default', schema: staffTextSchema },
+  'customers.refresh-derived': { queue: 'default', schema: z.object({}) },
+  'notes.remind': { queue: 'delivery', schema: z.object({ noteId: z.number().int().positive() }) },
 } as const satisfies Record<string, JobDefinition>;
 
 export type JobName = keyof typeof jobCatalogue;

@@ -25,7 +25,8 @@ export function assertCompleteRegistry(handlers: Partial<Record<string, unknown>
   if (unknown.length) throw new Error(`handlers registered for unknown jobs: ${unknown.join(', ')}`);
 }
 
-const CONCURRENCY: Record<QueueName, number> = { welcome: 20, sync: 8, sop: 2, delivery: 4, default: 4 };
+/** Sync jobs mostly wait on WeCom and the database, so they run wide; SOP scans are heavy SQL. */
+const CONCURRENCY: Record<QueueName, number> = { welcome: 20, sync: 16, sop: 2, delivery: 4, default: 4 };
 
 export interface Workers {
   close(): Promise<void>;

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
 
 /**
@@ -9,7 +10,8 @@ export async function ensureCustomerStubs(db: Db, externalUserids: readonly stri
   if (unique.length === 0) return;
   await db
     .insertInto('customers')
-    .values(unique.map((external_userid) => ({ external_userid })))
+    .columns(['external_userid'])
+    .expression(sql`select * from unnest(${unique}::text[])`)
     .onConflict((oc) => oc.column('external_userid').doNothing())
     .execute();
 }

@@ -18,15 +18,16 @@ export async function appendTimeline(db: Db, entries: readonly TimelineInput[]):
   if (entries.length === 0) return 0;
   const result = await db
     .insertInto('timeline')
-    .values(
-      entries.map((e) => ({
-        external_userid: e.externalUserid,
-        kind: e.kind,
-        actor: e.actor,
-        occurred_at: e.occurredAt,
-        data: JSON.stringify(e.data),
-        dedupe_key: e.dedupeKey,
-      })),
+    .columns(['external_userid', 'kind', 'actor', 'occurred_at', 'data', 'dedupe_key'])
+    // unnest binds six arrays instead of six parameters per row: far cheaper for big batches
+    .expression(
+      sql`select * from unnest(
+        ${entries.map((e) => e.externalUserid)}::text[],
+        ${entries.map((e) => e.kind)}::text[],
+        ${entries.map((e) => e.actor)}::text[],
+        ${entries.map((e) => e.occurredAt.toISOString())}::timestamptz[],
+        ${entries.map((e) => JSON.stringify(e.data))}::jsonb[],
+        ${entries.map((e) => e.dedupeKey)}::text[])`,
     )
     .onConflict((oc) => oc.column('dedupe_key').doNothing())
     .executeTakeFirst();

@@ -1,11 +1,64 @@
 import type { AppContext } from '../context.js';
+import { CallbackDedupe } from '../queue/callback-dedupe.js';
+import { WeComClient } from '../wecom/client.js';
+import { CustomerAccess } from './access/customer-access.js';
+import { CustomerInsights } from './customers/insights.js';
+import { IngestService } from './ingest/ingest-service.js';
+import { createSidebarServices } from './sidebar/index.js';
+import { CallbackIntake } from './wecom-sync/callback-intake.js';
+import { ContactSyncService } from './wecom-sync/contact-sync.js';
+import { FullSyncService } from './wecom-sync/full-sync.js';
+import { GroupSyncService } from './wecom-sync/group-sync.js';
+import { TagCatalogueService } from './wecom-sync/tag-catalogue.js';
 
 /**
  * Builds every service once per process from the shared infrastructure. Routes and job handlers
  * receive services from here; services never construct their own clients.
  */
-export function createServices(_ctx: AppContext) {
-  return {};
+export function createServices(ctx: AppContext) {
+  const callbackIntake = new CallbackIntake(ctx.jobs, new CallbackDedupe(ctx.redis, ctx.jobs.prefix));
+  const wecom = new WeComClient({
+    // read on every call: demo mode points it at the simulator once that has started
+    apiBase: () => ctx.config.wecom.apiBase,
+    corpId: ctx.config.wecom.corpId,
+    secret: ctx.config.wecom.secret,
+    agentId: ctx.config.wecom.agentId,
+    redis: ctx.redis,
+    logger: ctx.logger,
+    keyPrefix: ctx.jobs.prefix,
+  });
+  const { db, clock, logger } = ctx;
+  const contactSync = new ContactSyncService({
+    db,
+    wecom,
+    clock,
+    logger,
+    notifier: {
+      contactLost: async (input) => {
+        await ctx.jobs.enqueue('staff.contact-lost-notice', input, {
+          jobId: `lost-${input.externalUserid}-${input.userid}-${input.eventTime}`,
+        });
+      },
+    },
+  });
+  const groupSync = new GroupSyncService({ db, wecom, clock });
+  const tagCatalogue = new TagCatalogueService({ db, wecom, clock });
+  const fullSync = new FullSyncService({ db, wecom, clock, logger, groups: groupSync, tags: tagCatalogue });
+  const customerInsights = new CustomerInsights({ db: ctx.db, clock: ctx.clock });
+  const ingest = new IngestService({ db: ctx.db, clock: ctx.clock, insights: customerInsights });
+  const access = new CustomerAccess({ db });
+  return {
+    access,
+    ...createSidebarServices(ctx, { wecom, access }),
+    customerInsights,
+    ingest,
+    callbackIntake,
+    wecom,
+    contactSync,
+    groupSync,
+    tagCatalogue,
+    fullSync,
+  };
 }
 
 export type Services = ReturnType<typeof createServices>;

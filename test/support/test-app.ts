@@ -56,7 +56,8 @@ export function testConfig(dataDir: string, overrides: Partial<AppConfig> = {}):
     dataDir,
     databaseUrl: undefined,
     redisUrl: inject('redisUrl'),
-    roles: new Set(['api', 'worker', 'scheduler']),
+    // no scheduler: a test app must not start the first WeCom import or periodic scans on its own
+    roles: new Set(['api', 'worker']),
     demo: false,
     wecom: {
       ...TEST_WECOM,

@@ -1,7 +1,11 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_domain_schema.js';
+import * as m0003 from './0003_quick_replies.js';
+import * as m0004 from './0004_sop.js';
 
 /** Versioned migrations, applied in name order. Add a file and list it here. */
 export const migrations: Record<string, Migration> = {
   '0001_domain_schema': m0001,
+  '0003_quick_replies': m0003,
+  '0004_sop': m0004,
 };

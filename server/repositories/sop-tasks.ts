@@ -1,0 +1,244 @@
+import { type RawBuilder, sql } from 'kysely';
+import type { Audience, DeliveryMode, ScanResult, Variant } from '../../shared/sop.js';
+import type { Db } from '../db/database.js';
+import { renderSql } from '../services/sop/templates.js';
+import { variantSql } from '../services/sop/variants.js';
+
+export interface TaskCreation {
+  rule: {
+    id: number;
+    name: string;
+    audience: Audience;
+    variants: readonly Variant[];
+    deliveryMode: DeliveryMode;
+    cooldownDays: number;
+  };
+  /** the trigger's candidate relation (see services/sop/triggers/index.ts) */
+  candidates: RawBuilder<unknown>;
+  now: Date;
+  dueAt: Date;
+  cap: { maxMessages: number; since: Date };
+}
+
+export interface TaskCreationResult extends ScanResult {
+  /** salespeople who got new tasks */
+  staff: string[];
+}
+
+/** Audience filters over `cand` (candidate), `cu` (customer), `own` (owning relation), `st` (staff). */
+function audienceFilter(a: Audience): RawBuilder<boolean> {
+  const parts: RawBuilder<unknown>[] = [];
+  if (a.requiredTagIds.length) {
+    parts.push(sql`NOT EXISTS (
+      SELECT 1 FROM unnest(${a.requiredTagIds}::text[]) req(tag_id)
+      WHERE NOT EXISTS (SELECT 1 FROM customer_tags ct
+        WHERE ct.external_userid = cand.external_userid AND ct.tag_id = req.tag_id))`);
+  }
+  if (a.excludedTagIds.length) {
+    parts.push(sql`NOT EXISTS (SELECT 1 FROM customer_tags ct
+      WHERE ct.external_userid = cand.external_userid AND ct.tag_id = ANY(${a.excludedTagIds}::text[]))`);
+  }
+  const staff: RawBuilder<unknown>[] = [];
+  if (a.staffUserids.length) staff.push(sql`own.userid = ANY(${a.staffUserids}::text[])`);
+  if (a.departmentIds.length)
+    staff.push(sql`coalesce(st.department_ids && ${a.departmentIds}::int[], false)`);
+  if (staff.length) parts.push(sql`(${sql.join(staff, sql` OR `)})`);
+  if (a.lifecycleStages.length) parts.push(sql`cu.lifecycle_stage = ANY(${a.lifecycleStages}::text[])`);
+  if (a.channelStates.length) {
+    parts.push(
+      sql`(own.state = ANY(${a.channelStates}::text[]) OR cu.channel_state = ANY(${a.channelStates}::text[]))`,
+    );
+  }
+  return parts.length ? sql<boolean>`${sql.join(parts, sql` AND `)}` : sql<boolean>`true`;
+}
+
+/**
+ * Selects a rule's candidates and creates their tasks in ONE statement: audience, owner, cooldown,
+ * the per-customer cap, variant, rendered message, the tasks, the skips the cap caused, and a
+ * timeline entry for each. Nothing is shipped to JavaScript but the counts. Run it inside a
+ * transaction holding the cap lock (services/sop/pressure.ts explains why).
+ *
+ * - owner: the customer's most recent active follow relation; no active relation → no task
+ * - skipped (not counted as capped): a task of this rule already exists for this window, or one
+ *   was created within the rule's cooldown
+ * - capped: the customer's tasks (pending, sent or done) created since `cap.since`, plus this
+ *   statement's earlier tasks for them, already reach `cap.maxMessages`
+ */
+export async function createTasks(db: Db, c: TaskCreation): Promise<TaskCreationResult> {
+  const { rule, now } = c;
+  const cooldownSince = new Date(now.getTime() - rule.cooldownDays * 86_400_000);
+  const variant = variantSql(
+    rule.id,
+    sql`f.external_userid`,
+    rule.variants.map((v) => v.weight),
+  );
+  const template = sql`(${JSON.stringify(rule.variants.map((v) => v.template))}::jsonb ->> r.variant::int)`;
+  const message = renderSql(template, {
+    customerName: sql`r.customer_name`,
+    staffName: sql`r.staff_name`,
+    couponName: sql`r.coupon_name`,
+    couponExpiresAt: sql`r.coupon_expires_at`,
+    couponValueFen: sql`r.coupon_value_fen`,
+  });
+  const { rows } = await sql<{ matched: number; created: number; capped: number; staff: string[] | null }>`
+    WITH cand AS (${c.candidates}),
+    matched AS (
+      SELECT cand.*, own.userid, cu.name AS customer_name, coalesce(nullif(st.name, ''), own.userid) AS staff_name
+      FROM cand
+      JOIN customers cu ON cu.external_userid = cand.external_userid
+      JOIN LATERAL (
+        SELECT fr.userid, fr.state FROM follow_relations fr
+        WHERE fr.external_userid = cand.external_userid AND fr.status = 'active'
+        ORDER BY fr.added_at DESC, fr.userid LIMIT 1
+      ) own ON true
+      LEFT JOIN staff st ON st.userid = own.userid
+      WHERE ${audienceFilter(rule.audience)}
+    ),
+    fresh AS (
+      SELECT f.*, ${variant} AS variant FROM matched f
+      WHERE NOT EXISTS (SELECT 1 FROM sop_tasks t
+        WHERE t.rule_id = ${rule.id}::bigint AND t.external_userid = f.external_userid
+          AND (t.window_key = f.window_key OR t.created_at > ${cooldownSince}::timestamptz))
+    ),
+    ranked AS (
+      SELECT f.*,
+        row_number() OVER (PARTITION BY f.external_userid ORDER BY f.window_key)
+        + (SELECT count(*) FROM sop_tasks t
+            WHERE t.external_userid = f.external_userid AND t.created_at > ${c.cap.since}::timestamptz
+              AND t.status IN ('pending', 'sent', 'done')) AS nth
+      FROM fresh f
+    ),
+    inserted AS (
+      INSERT INTO sop_tasks (rule_id, external_userid, userid, window_key, variant, message, status,
+        due_at, created_at, delivery_mode, reason)
+      SELECT ${rule.id}::bigint, r.external_userid, r.userid, r.window_key, r.variant, ${message}, 'pending',
+        ${c.dueAt}::timestamptz, ${now}::timestamptz, ${rule.deliveryMode}::text, r.reason
+      FROM ranked r WHERE r.nth <= ${c.cap.maxMessages}::int
+      ON CONFLICT (rule_id, external_userid, window_key) DO NOTHING
+      RETURNING id, external_userid, userid, variant, reason
+    ),
+    capped AS (
+      INSERT INTO sop_skips (rule_id, external_userid, window_key, reason, created_at, variant, userid)
+      SELECT ${rule.id}::bigint, r.external_userid, r.window_key, 'frequency_cap', ${now}::timestamptz, r.variant, r.userid
+      FROM ranked r WHERE r.nth > ${c.cap.maxMessages}::int
+      ON CONFLICT (rule_id, external_userid, window_key) DO NOTHING
+      RETURNING external_userid, window_key, userid
+    ),
+    logged AS (
+      INSERT INTO timeline (external_userid, kind, actor, occurred_at, data, dedupe_key)
+      SELECT external_userid, 'sop_task_created', 'system', ${now}::timestamptz,
+        jsonb_build_object('taskId', id, 'ruleId', ${rule.id}::bigint, 'ruleName', ${rule.name}::text,
+          'userid', userid, 'variant', variant, 'reason', reason),
+        'sop_task_created:' || id
+      FROM inserted
+      UNION ALL
+      SELECT external_userid, 'sop_task_skipped', 'system', ${now}::timestamptz,
+        jsonb_build_object('ruleId', ${rule.id}::bigint, 'ruleName', ${rule.name}::text, 'userid', userid,
+          'reason', 'frequency_cap', 'windowKey', window_key),
+        'sop_task_skipped:' || ${rule.id}::bigint || ':' || external_userid || ':' || window_key
+      FROM capped
+      ON CONFLICT (dedupe_key) DO NOTHING
+    )
+    SELECT
+      (SELECT count(*) FROM matched)::int AS matched,
+      (SELECT count(*) FROM inserted)::int AS created,
+      (SELECT count(*) FROM ranked WHERE nth > ${c.cap.maxMessages}::int)::int AS capped,
+      (SELECT array_agg(DISTINCT userid) FROM inserted) AS staff`.execute(db);
+  const row = rows[0]!;
+  return {
+    matched: row.matched,
+    created: row.created,
+    capped: row.capped,
+    skipped: row.matched - row.created - row.capped,
+    staff: row.staff ?? [],
+  };
+}
+
+// ---- reading and completing tasks -----------------------------------------------------------------
+
+export interface TaskFilter {
+  userid?: string;
+  externalUserid?: string;
+  statuses: readonly string[];
+  /** pending past due */
+  overdueAt?: Date;
+  before?: number;
+  limit: number;
+}
+
+function taskQuery(db: Db) {
+  return db
+    .selectFrom('sop_tasks as t')
+    .innerJoin('sop_rules as r', 'r.id', 't.rule_id')
+    .innerJoin('customers as cu', 'cu.external_userid', 't.external_userid')
+    .leftJoin('staff as st', 'st.userid', 't.userid')
+    .selectAll('t')
+    .select(['r.name as rule_name', 'r.trigger', 'cu.name as customer_name', 'st.name as staff_name']);
+}
+
+export type TaskView = Awaited<ReturnType<ReturnType<typeof taskQuery>['executeTakeFirstOrThrow']>>;
+
+export function findTaskView(db: Db, id: number): Promise<TaskView | undefined> {
+  return taskQuery(db).where('t.id', '=', id).executeTakeFirst();
+}
+
+/** Newest first, keyset-paged on id; served by sop_tasks_staff_status_idx / sop_tasks_customer_idx. */
+export function listTaskViews(db: Db, f: TaskFilter): Promise<TaskView[]> {
+  let q = taskQuery(db);
+  if (f.userid) q = q.where('t.userid', '=', f.userid);
+  if (f.externalUserid) q = q.where('t.external_userid', '=', f.externalUserid);
+  if (f.before) q = q.where('t.id', '<', f.before);
+  if (f.statuses.length || f.overdueAt) {
+    q = q.where((eb) => {
+      const ors = [];
+      if (f.statuses.length) ors.push(eb('t.status', 'in', [...f.statuses] as never[]));
+      if (f.overdueAt) ors.push(eb.and([eb('t.status', '=', 'pending'), eb('t.due_at', '<', f.overdueAt)]));
+      return eb.or(ors);
+    });
+  }
+  return q.orderBy('t.id', 'desc').limit(f.limit).execute();
+}
+
+/** pending → sent, with its timeline entry. Answers the task when it changed, undefined otherwise. */
+export async function markTaskSent(db: Db, id: number, actor: string, now: Date) {
+  const task = await db
+    .updateTable('sop_tasks')
+    .set({ status: 'sent', sent_at: now })
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .returningAll()
+    .executeTakeFirst();
+  if (task) {
+    await sql`
+      INSERT INTO timeline (external_userid, kind, actor, occurred_at, data, dedupe_key)
+      SELECT t.external_userid, 'sop_message_sent', ${actor}::text, ${now}::timestamptz,
+        jsonb_build_object('taskId', t.id, 'ruleId', t.rule_id, 'ruleName', r.name, 'userid', t.userid,
+          'variant', t.variant, 'message', t.message, 'deliveryMode', t.delivery_mode),
+        'sop_message_sent:' || t.id
+      FROM sop_tasks t JOIN sop_rules r ON r.id = t.rule_id WHERE t.id = ${id}::bigint
+      ON CONFLICT (dedupe_key) DO NOTHING`.execute(db);
+  }
+  return task;
+}
+
+/** pending → skipped with the staff member's reason, on the timeline. */
+export async function skipTask(db: Db, id: number, actor: string, reason: string, now: Date) {
+  const task = await db
+    .updateTable('sop_tasks')
+    .set({ status: 'skipped', skipped_reason: reason, done_at: now })
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .returningAll()
+    .executeTakeFirst();
+  if (task) {
+    await sql`
+      INSERT INTO timeline (external_userid, kind, actor, occurred_at, data, dedupe_key)
+      SELECT t.external_userid, 'sop_task_skipped', ${actor}::text, ${now}::timestamptz,
+        jsonb_build_object('taskId', t.id, 'ruleId', t.rule_id, 'ruleName', r.name, 'userid', t.userid,
+          'reason', ${reason}::text),
+        'sop_task_skipped:task:' || t.id
+      FROM sop_tasks t JOIN sop_rules r ON r.id = t.rule_id WHERE t.id = ${id}::bigint
+      ON CONFLICT (dedupe_key) DO NOTHING`.execute(db);
+  }
+  return task;
+}

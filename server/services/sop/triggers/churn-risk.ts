@@ -1,0 +1,86 @@
+import { sql } from 'kysely';
+import { addDays, DAY_MS, SHANGHAI_TZ, shanghaiDay, shanghaiDayStart } from '../time.js';
+import type { TriggerDefinition } from './index.js';
+
+const TZ = sql.lit(SHANGHAI_TZ);
+
+/**
+ * 流失召回, two ways in (one task per customer and scan; the lapse wins when both apply):
+ *
+ * - lapse: a high-value customer — historic AOV (total spent / paid orders) ≥ `minAovFen` — whose
+ *   last paid order is `noOrderDays` or more ago (watched for `watchDays` after that), and whose
+ *   behaviour events in the last `interactionWindowDays` fell by ≥ `minDropPercent` against the
+ *   window before, or who visited the member center on `memberCenterStreakDays` consecutive
+ *   Asia/Shanghai days (ending today or yesterday). window_key = `lapse:<day of the last order>`:
+ *   one recall per lapse.
+ * - silence: anyone whose last interaction is `silentDays` or more ago, found while that silence
+ *   is at most `catchUpDays` past the line. window_key = `silent:<day of the last interaction>`:
+ *   one recall per silence, not one every day for ever.
+ *
+ * Only customers with an active follow relation get a task (the owner join in the statement), so
+ * customers who deleted their salesperson are left alone. Both ways are index range scans
+ * (customers_lapse_idx, customers_last_interaction_idx); the per-customer checks then read
+ * behavior_events_customer_time_idx for the few customers in range.
+ */
+export const churnRisk: TriggerDefinition<'churn_risk'> = {
+  trigger: 'churn_risk',
+  candidates(p, { now, customers }) {
+    const ago = (days: number) => new Date(now.getTime() - days * DAY_MS);
+    const lapseBefore = ago(p.noOrderDays);
+    const lapseSince = ago(p.noOrderDays + p.watchDays);
+    const recentSince = ago(p.interactionWindowDays);
+    const previousSince = ago(2 * p.interactionWindowDays);
+    const silentBefore = ago(p.silentDays);
+    const silentSince = ago(p.silentDays + p.catchUpDays);
+    const streakSince = shanghaiDayStart(addDays(shanghaiDay(now), -p.memberCenterStreakDays));
+    const only = customers ? sql`AND c.external_userid = ANY(${customers}::text[])` : sql``;
+
+    const dropped = sql`(
+      SELECT count(*) FILTER (WHERE e.occurred_at <= ${recentSince}::timestamptz) > 0
+        AND count(*) FILTER (WHERE e.occurred_at > ${recentSince}::timestamptz) * 100
+          <= count(*) FILTER (WHERE e.occurred_at <= ${recentSince}::timestamptz) * ${100 - p.minDropPercent}::int
+      FROM behavior_events e
+      WHERE e.external_userid = c.external_userid
+        AND e.occurred_at > ${previousSince}::timestamptz AND e.occurred_at <= ${now}::timestamptz)`;
+    // consecutive days: within a run of days, day minus its row number is constant
+    const streak =
+      p.memberCenterStreakDays > 0
+        ? sql`(c.last_interaction_at > ${streakSince}::timestamptz AND EXISTS (
+            SELECT 1 FROM (
+              SELECT d - (row_number() OVER (ORDER BY d))::int AS run
+              FROM (SELECT DISTINCT (e.occurred_at AT TIME ZONE ${TZ})::date AS d
+                FROM behavior_events e
+                WHERE e.external_userid = c.external_userid AND e.kind = 'member_center_visit'
+                  AND e.occurred_at > ${streakSince}::timestamptz AND e.occurred_at <= ${now}::timestamptz) days
+            ) runs GROUP BY run HAVING count(*) >= ${p.memberCenterStreakDays}::int))`
+        : sql`false`;
+
+    return sql`
+      SELECT DISTINCT ON (external_userid) external_userid, window_key, reason,
+        NULL::text AS coupon_name, NULL::timestamptz AS coupon_expires_at, NULL::bigint AS coupon_value_fen
+      FROM (
+        SELECT c.external_userid, 1 AS priority,
+          'lapse:' || to_char(c.last_order_at AT TIME ZONE ${TZ}, 'YYYY-MM-DD') AS window_key,
+          CASE WHEN s.dropped THEN 'interaction_drop' ELSE 'member_center_streak' END AS reason
+        FROM customers c
+        -- OFFSET 0 keeps the count from being inlined twice (select list and filter)
+        CROSS JOIN LATERAL (
+          SELECT c.last_interaction_at > ${previousSince}::timestamptz AND ${dropped} AS dropped OFFSET 0
+        ) s
+        WHERE c.order_count > 0
+          AND c.last_order_at <= ${lapseBefore}::timestamptz AND c.last_order_at > ${lapseSince}::timestamptz
+          AND c.total_spent_fen >= ${p.minAovFen}::bigint * c.order_count
+          AND (s.dropped OR ${streak})
+          ${only}
+        UNION ALL
+        SELECT c.external_userid, 2 AS priority,
+          'silent:' || to_char(c.last_interaction_at AT TIME ZONE ${TZ}, 'YYYY-MM-DD') AS window_key,
+          'silent' AS reason
+        FROM customers c
+        WHERE c.last_interaction_at <= ${silentBefore}::timestamptz
+          AND c.last_interaction_at > ${silentSince}::timestamptz
+          ${only}
+      ) x
+      ORDER BY external_userid, priority`;
+  },
+};

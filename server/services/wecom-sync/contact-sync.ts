@@ -1,0 +1,250 @@
+import { ACTOR_CUSTOMER } from '../../../shared/timeline.js';
+import type { Db } from '../../db/database.js';
+import type { Clock } from '../../infra/clock.js';
+import type { Logger } from '../../infra/logger.js';
+import {
+  channelStateOf,
+  endRelation,
+  ensureStaff,
+  refreshLostStage,
+  replaceRelationTags,
+  type TagChange,
+  tagNames,
+  upsertContacts,
+  upsertRelations,
+} from '../../repositories/contacts.js';
+import { ensureCustomerStubs } from '../../repositories/customers.js';
+import { getSetting } from '../../repositories/settings.js';
+import { appendTimeline, type TimelineInput } from '../../repositories/timeline.js';
+import type { ContactEvent } from '../../wecom/callback-events.js';
+import { toContactSnapshot, toRelationSnapshot } from './snapshots.js';
+import type { SyncWeComApi } from './wecom-port.js';
+import { DEFAULT_WELCOME_TEMPLATE, renderTemplate, WELCOME_TEMPLATE_KEY } from './welcome-text.js';
+
+/** WeCom accepts a WelcomeCode for 20 seconds after the event. */
+const WELCOME_WINDOW_MS = 20_000;
+
+export interface ContactLostNotifier {
+  contactLost(input: { userid: string; externalUserid: string; eventTime: number }): Promise<void>;
+}
+
+interface Deps {
+  db: Db;
+  wecom: SyncWeComApi;
+  clock: Clock;
+  logger: Logger;
+  notifier: ContactLostNotifier;
+}
+
+export async function tagTimelineEntries(
+  db: Db,
+  changes: { added: TagChange[]; removed: TagChange[] },
+  occurredAt: Date,
+  occasion: string,
+): Promise<TimelineInput[]> {
+  const all = [...changes.added, ...changes.removed];
+  if (!all.length) return [];
+  const missing = all.filter((c) => c.tagName === undefined).map((c) => c.tagId);
+  const names = new Map((await tagNames(db, missing)).map((t) => [t.tag_id, t]));
+  const entry = (kind: 'tag_added' | 'tag_removed', c: TagChange): TimelineInput => ({
+    externalUserid: c.externalUserid,
+    kind,
+    actor: c.userid,
+    occurredAt,
+    data: {
+      tagId: c.tagId,
+      tagName: c.tagName ?? names.get(c.tagId)?.name ?? c.tagId,
+      groupName: c.groupName ?? names.get(c.tagId)?.group_name ?? '',
+      userid: c.userid,
+    },
+    dedupeKey: `${kind}:${c.externalUserid}:${c.userid}:${c.tagId}:${occasion}`,
+  });
+  return [
+    ...changes.added.map((c) => entry('tag_added', c)),
+    ...changes.removed.map((c) => entry('tag_removed', c)),
+  ];
+}
+
+/** Applies `change_external_contact` events: the customer, their relations, tags and timeline. */
+export class ContactSyncService {
+  /** Staff rows this process has already made sure of; saves a statement per event. */
+  readonly #knownStaff = new Set<string>();
+
+  constructor(private readonly deps: Deps) {}
+
+  async #ensureStaff(db: Db, userids: string[]): Promise<void> {
+    const unknown = userids.filter((u) => !this.#knownStaff.has(u));
+    if (!unknown.length) return;
+    await ensureStaff(db, unknown);
+    for (const u of unknown) this.#knownStaff.add(u);
+  }
+
+  async handleEvent(e: ContactEvent): Promise<void> {
+    const at = new Date(e.CreateTime * 1000);
+    switch (e.ChangeType) {
+      case 'add_external_contact':
+      case 'add_half_external_contact':
+      case 'edit_external_contact':
+        return this.#refreshContact(e, at);
+      case 'del_external_contact':
+        return this.#relationEnded(e, at, 'staff');
+      case 'del_follow_user':
+        return this.#relationEnded(e, at, 'customer');
+      case 'transfer_fail':
+        await ensureCustomerStubs(this.deps.db, [e.ExternalUserID]);
+        await appendTimeline(this.deps.db, [
+          {
+            externalUserid: e.ExternalUserID,
+            kind: 'contact_transferred',
+            actor: 'system',
+            occurredAt: at,
+            data: { userid: e.UserID, failed: true, reason: e.FailReason ?? '' },
+            dedupeKey: `contact_transferred:${e.ExternalUserID}:${e.UserID}:${e.CreateTime}:fail`,
+          },
+        ]);
+    }
+  }
+
+  /**
+   * Re-fetches the contact and stores WeCom's current view. Because the state comes from WeCom
+   * rather than from the event, an `edit` processed before its `add` leaves nothing stale.
+   */
+  async #refreshContact(e: ContactEvent, at: Date): Promise<void> {
+    const { db, wecom, clock } = this.deps;
+    const detail = await wecom.getExternalContact(e.ExternalUserID);
+    const now = clock.now();
+    const relations = (detail.follow_user ?? []).map((f) => {
+      const r = toRelationSnapshot(e.ExternalUserID, f, now);
+      if (f.userid !== e.UserID) return r;
+      return { ...r, eventAt: at, half: e.ChangeType === 'add_half_external_contact' };
+    });
+    const contact = {
+      ...toContactSnapshot(detail.external_contact),
+      channelState: channelStateOf(relations),
+    };
+    const own = relations.find((r) => r.userid === e.UserID);
+
+    await db.transaction().execute(async (tx) => {
+      await this.#ensureStaff(tx, [e.UserID, ...relations.map((r) => r.userid)]);
+      await upsertContacts(tx, [contact], now);
+      await upsertRelations(tx, relations, now);
+      const tagChanges = await replaceRelationTags(tx, relations);
+      const entries = await tagTimelineEntries(tx, tagChanges, at, String(e.CreateTime));
+      if (e.ChangeType === 'edit_external_contact') {
+        entries.push({
+          externalUserid: e.ExternalUserID,
+          kind: 'contact_edited',
+          actor: e.UserID,
+          occurredAt: at,
+          data: { userid: e.UserID, remark: own?.remark ?? '', description: own?.description ?? '' },
+          dedupeKey: `contact_edited:${e.ExternalUserID}:${e.UserID}:${e.CreateTime}`,
+        });
+      } else {
+        entries.push({
+          externalUserid: e.ExternalUserID,
+          kind: 'contact_added',
+          actor: e.UserID,
+          occurredAt: at,
+          data: {
+            userid: e.UserID,
+            state: e.State ?? own?.state ?? null,
+            addWay: own?.addWay ?? null,
+            half: e.ChangeType === 'add_half_external_contact',
+          },
+          dedupeKey: `contact_added:${e.ExternalUserID}:${e.UserID}:${e.CreateTime}`,
+        });
+      }
+      await appendTimeline(tx, entries);
+    });
+  }
+
+  async #relationEnded(e: ContactEvent, at: Date, by: 'staff' | 'customer'): Promise<void> {
+    const { db, clock, notifier } = this.deps;
+    const transferred = by === 'staff' && e.Source === 'DELETE_BY_TRANSFER';
+    let changed = false;
+    await db.transaction().execute(async (tx) => {
+      await ensureCustomerStubs(tx, [e.ExternalUserID]);
+      await ensureStaff(tx, [e.UserID]);
+      changed = await endRelation(tx, {
+        externalUserid: e.ExternalUserID,
+        userid: e.UserID,
+        by,
+        at,
+        now: clock.now(),
+      });
+      if (by === 'customer') await refreshLostStage(tx, e.ExternalUserID, clock.now());
+      const kind = transferred
+        ? 'contact_transferred'
+        : by === 'staff'
+          ? 'contact_deleted_by_staff'
+          : 'contact_deleted_by_customer';
+      await appendTimeline(tx, [
+        {
+          externalUserid: e.ExternalUserID,
+          kind,
+          actor: by === 'staff' ? e.UserID : ACTOR_CUSTOMER,
+          occurredAt: at,
+          data: { userid: e.UserID, ...(transferred ? { source: e.Source } : {}) },
+          dedupeKey: `${kind}:${e.ExternalUserID}:${e.UserID}:${e.CreateTime}`,
+        },
+      ]);
+    });
+    // 单删 is a churn signal the salesperson should hear about at once.
+    if (by === 'customer' && changed) {
+      await notifier.contactLost({
+        userid: e.UserID,
+        externalUserid: e.ExternalUserID,
+        eventTime: e.CreateTime,
+      });
+    }
+  }
+
+  /** Greets a new customer with the (editable) welcome text, inside WeCom's 20-second window. */
+  async sendWelcome(input: {
+    userid: string;
+    externalUserid: string;
+    welcomeCode: string;
+    eventTime: number;
+  }) {
+    const { db, wecom, clock, logger } = this.deps;
+    const age = clock.now().getTime() - input.eventTime * 1000;
+    if (age > WELCOME_WINDOW_MS) {
+      logger.warn(
+        { externalUserid: input.externalUserid, ageMs: age },
+        'welcome code expired before sending',
+      );
+      return { sent: false as const, reason: 'expired' };
+    }
+    const [template, customer, staff] = await Promise.all([
+      getSetting(db, WELCOME_TEMPLATE_KEY, DEFAULT_WELCOME_TEMPLATE),
+      db
+        .selectFrom('customers')
+        .select('name')
+        .where('external_userid', '=', input.externalUserid)
+        .executeTakeFirst(),
+      db.selectFrom('staff').select('name').where('userid', '=', input.userid).executeTakeFirst(),
+    ]);
+    const customerName =
+      customer?.name || (await wecom.getExternalContact(input.externalUserid)).external_contact.name || '';
+    const staffName = staff?.name || (await wecom.getUser(input.userid)).name || '';
+    const content = renderTemplate(template, { name: customerName, staffName });
+    await wecom.sendWelcomeMsg({ welcomeCode: input.welcomeCode, text: content });
+    return { sent: true as const };
+  }
+
+  async notifyContactLost(input: { userid: string; externalUserid: string }): Promise<void> {
+    const { db, wecom } = this.deps;
+    const customer = await db
+      .selectFrom('customers')
+      .select('name')
+      .where('external_userid', '=', input.externalUserid)
+      .executeTakeFirst();
+    await wecom.sendAppMessage({
+      touser: [input.userid],
+      msgtype: 'text',
+      text: {
+        content: `客户「${customer?.name || input.externalUserid}」已将您从好友中删除（单删）。可在私域助手中查看其订单与最近动态，必要时请主管协助召回。`,
+      },
+    });
+  }
+}

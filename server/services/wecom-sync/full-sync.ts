@@ -1,0 +1,176 @@
+import type { Db } from '../../db/database.js';
+import type { Clock } from '../../infra/clock.js';
+import type { Logger } from '../../infra/logger.js';
+import {
+  type ContactSnapshot,
+  channelStateOf,
+  ensureStaff,
+  replaceRelationTags,
+  upsertContacts,
+  upsertRelations,
+} from '../../repositories/contacts.js';
+import { deleteSetting, getSetting, putSetting } from '../../repositories/settings.js';
+import type { GroupSyncService } from './group-sync.js';
+import { toContactSnapshot, toRelationSnapshot } from './snapshots.js';
+import type { TagCatalogueService } from './tag-catalogue.js';
+import type { SyncWeComApi } from './wecom-port.js';
+
+const PROGRESS_KEY = 'wecom.sync.progress';
+const LAST_RUN_KEY = 'wecom.sync.last';
+/** batch/get_by_user takes at most 100 userids and returns at most 100 contacts a page. */
+const USERIDS_PER_CALL = 100;
+const PAGE_LIMIT = 100;
+/** Staff are split into lanes paged concurrently: WeCom's cursor paging is sequential per call. */
+const LANES = 4;
+
+interface LaneProgress {
+  chunk: number;
+  cursor: string | null;
+}
+
+interface Progress {
+  runId: string;
+  phase: 'customers' | 'groups';
+  lanes: LaneProgress[];
+  customers: number;
+}
+
+type Page = Awaited<ReturnType<SyncWeComApi['batchGetByUser']>>;
+
+export interface FullSyncResult {
+  staff: number;
+  tags: number;
+  customers: number;
+  groups: number;
+}
+
+/**
+ * The first import and the nightly reconciliation: tags, staff with customer-contact permission,
+ * every customer (bulk upserts a page at a time) and every group. Progress is saved after each
+ * page, so a retried job resumes where the crashed one stopped; every write is an upsert, so a
+ * page done twice changes nothing.
+ */
+export class FullSyncService {
+  constructor(
+    private readonly deps: {
+      db: Db;
+      wecom: SyncWeComApi;
+      clock: Clock;
+      logger: Logger;
+      groups: GroupSyncService;
+      tags: TagCatalogueService;
+    },
+  ) {}
+
+  /** A new installation has never synced: the scheduler then starts the first import at once. */
+  async hasCompletedOnce(): Promise<boolean> {
+    return (await getSetting<unknown>(this.deps.db, LAST_RUN_KEY, null)) !== null;
+  }
+
+  async run(runId: string): Promise<FullSyncResult> {
+    const { db, wecom, logger } = this.deps;
+    const saved = await getSetting<Progress | null>(db, PROGRESS_KEY, null);
+    const progress: Progress =
+      saved?.runId === runId && Array.isArray(saved.lanes)
+        ? saved
+        : {
+            runId,
+            phase: 'customers',
+            lanes: Array.from({ length: LANES }, () => ({ chunk: 0, cursor: null })),
+            customers: 0,
+          };
+    if (saved?.runId === runId) logger.info({ progress }, 'resuming full sync');
+
+    const tags = await this.deps.tags.resync();
+    const userids = (await wecom.getFollowUserList()).follow_user ?? [];
+    await this.#syncStaff(userids);
+
+    if (progress.phase === 'customers') {
+      // the follow-user list keeps its order between runs, so lane i always gets the same staff
+      await Promise.all(
+        progress.lanes.map(async (lane, i) => {
+          const staff = userids.filter((_u, j) => j % LANES === i);
+          for (; lane.chunk * USERIDS_PER_CALL < staff.length; lane.chunk++, lane.cursor = null) {
+            const chunk = staff.slice(lane.chunk * USERIDS_PER_CALL, (lane.chunk + 1) * USERIDS_PER_CALL);
+            await this.#syncChunk(chunk, lane, progress);
+          }
+        }),
+      );
+      progress.phase = 'groups';
+      await putSetting(db, PROGRESS_KEY, progress, this.deps.clock.now());
+    }
+    const groups = await this.deps.groups.syncAllGroups();
+    await deleteSetting(db, PROGRESS_KEY);
+    const result = { staff: userids.length, tags, customers: progress.customers, groups };
+    await putSetting(
+      db,
+      LAST_RUN_KEY,
+      { ...result, runId, finishedAt: this.deps.clock.now() },
+      this.deps.clock.now(),
+    );
+    logger.info(result, 'full sync finished');
+    return result;
+  }
+
+  async #syncStaff(userids: string[]): Promise<void> {
+    const { db, wecom, clock } = this.deps;
+    await ensureStaff(db, userids);
+    const unnamed = await db
+      .selectFrom('staff')
+      .select('userid')
+      .where('userid', 'in', userids.length ? userids : [''])
+      .where('name', '=', '')
+      .execute();
+    for (const { userid } of unnamed) {
+      const user = await wecom.getUser(userid);
+      await db
+        .updateTable('staff')
+        .set({ name: user.name ?? '', avatar: user.avatar ?? null, department_ids: user.department ?? [] })
+        .where('userid', '=', userid)
+        .execute();
+    }
+    if (userids.length) {
+      await db
+        .updateTable('staff')
+        .set({ has_contact_permission: true, updated_at: clock.now() })
+        .where('userid', 'in', userids)
+        .execute();
+    }
+  }
+
+  /** Pages through one chunk of staff; the next page is fetched while the current one is written. */
+  async #syncChunk(useridList: string[], lane: LaneProgress, progress: Progress): Promise<void> {
+    const { wecom, logger } = this.deps;
+    const fetchPage = (cursor: string | null) =>
+      wecom.batchGetByUser({ useridList, limit: PAGE_LIMIT, ...(cursor ? { cursor } : {}) });
+    let next: Promise<Page> | undefined = fetchPage(lane.cursor);
+    while (next) {
+      const page: Page = await next;
+      next = page.next_cursor ? fetchPage(page.next_cursor) : undefined;
+      // don't leave a rejected prefetch unobserved if writing this page throws
+      next?.catch(() => undefined);
+      await this.#writePage(page);
+      progress.customers += page.external_contact_list?.length ?? 0;
+      lane.cursor = page.next_cursor || null;
+      await putSetting(this.deps.db, PROGRESS_KEY, progress, this.deps.clock.now());
+    }
+    logger.info({ staff: useridList.length, customers: progress.customers }, 'full sync: staff chunk done');
+  }
+
+  async #writePage(page: Page): Promise<void> {
+    const list = page.external_contact_list ?? [];
+    if (!list.length) return;
+    const now = this.deps.clock.now();
+    const contacts = new Map<string, ContactSnapshot>();
+    for (const item of list)
+      contacts.set(item.external_contact.external_userid, toContactSnapshot(item.external_contact));
+    const relations = list.map((item) =>
+      toRelationSnapshot(item.external_contact.external_userid, item.follow_info, now),
+    );
+    await this.deps.db.transaction().execute(async (tx) => {
+      await upsertContacts(tx, [...contacts.values()], now);
+      await upsertRelations(tx, relations, now);
+      await replaceRelationTags(tx, relations);
+    });
+  }
+}
