@@ -44,6 +44,19 @@ export const jobCatalogue = {
   'bot.staff-message': { queue: 'default', schema: staffTextSchema },
   'customers.refresh-derived': { queue: 'default', schema: z.object({}) },
   'notes.remind': { queue: 'delivery', schema: z.object({ noteId: z.number().int().positive() }) },
+  // SOP engine (services/sop): scans, event-driven evaluation, delivery, outcomes, reports
+  'sop.run-rule': {
+    queue: 'sop',
+    schema: z.object({ ruleId: z.number().int().positive(), scheduled: z.boolean().default(false) }),
+  },
+  'sop.evaluate-customers': { queue: 'sop', schema: z.object({ externalUserids: z.array(z.string()).min(1) }) },
+  'sop.sync-schedules': { queue: 'sop', schema: z.object({}) },
+  'sop.outcomes': { queue: 'sop', schema: z.object({ externalUserids: z.array(z.string()).optional() }) },
+  'sop.remind-staff': { queue: 'delivery', schema: z.object({}) },
+  'sop.mass-dispatch': { queue: 'delivery', schema: z.object({}) },
+  'sop.mass-poll': { queue: 'delivery', schema: z.object({}) },
+  'sop.daily-report': { queue: 'default', schema: z.object({}) },
+  'reports.sync-behavior': { queue: 'default', schema: z.object({}) },
 } as const satisfies Record<string, JobDefinition>;
 
 export type JobName = keyof typeof jobCatalogue;

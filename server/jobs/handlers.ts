@@ -12,14 +12,19 @@ export function createJobHandlers(ctx: AppContext, services: Services): JobHandl
     'wecom.welcome': (data) => services.contactSync.sendWelcome(data),
     'wecom.full-sync': (_data, job) => services.fullSync.run(job.jobId),
     'staff.contact-lost-notice': (data) => services.contactSync.notifyContactLost(data),
-    'bot.staff-message': async (message, job) => {
-      // The bot answers task queries once the SOP engine lands; until then it only records.
-      job.log.info({ from: message.FromUserName, content: message.Content }, 'staff message to the app');
-      return { received: true };
-    },
+    'bot.staff-message': (message) => services.sop.bot.staffMessage(message),
     'customers.refresh-derived': async () => ({
       changed: await services.customerInsights.refreshAllDerived(),
     }),
     'notes.remind': (data) => services.customerNotes.sendReminder(data.noteId),
+    'sop.run-rule': (data) => services.sop.engine.runRule(data.ruleId, { scheduled: data.scheduled }),
+    'sop.evaluate-customers': (data) => services.sop.engine.evaluateCustomers(data.externalUserids),
+    'sop.sync-schedules': () => services.sop.rules.syncSchedules(),
+    'sop.outcomes': (data) => services.sop.outcomes.update(data.externalUserids),
+    'sop.remind-staff': () => services.sop.tasks.remind(),
+    'sop.mass-dispatch': () => services.sop.massSends.dispatch(),
+    'sop.mass-poll': () => services.sop.massSends.poll(),
+    'sop.daily-report': () => services.sop.bot.dailyReport(),
+    'reports.sync-behavior': () => services.sop.behaviorSync.run(),
   };
 }

@@ -16,4 +16,13 @@ export const schedules: Schedule[] = [
   { id: 'wecom-nightly-sync', job: 'wecom.full-sync', data: { reason: 'nightly' }, pattern: '0 2 * * *' },
   // time alone moves customers between lifecycle stages and decays intent
   { id: 'customers-refresh-derived', job: 'customers.refresh-derived', data: {}, pattern: '30 3 * * *' },
+  // SOP: each rule's own scan has its own scheduler (sop-rule-<id>, see jobs/sop-producer.ts);
+  // these keep delivery, outcomes and reports moving and the rule schedulers in step with the rules
+  { id: 'sop-sync-schedules', job: 'sop.sync-schedules', data: {}, pattern: '*/15 * * * *' },
+  { id: 'sop-remind-staff', job: 'sop.remind-staff', data: {}, pattern: '*/5 * * * *' },
+  { id: 'sop-mass-dispatch', job: 'sop.mass-dispatch', data: {}, pattern: '*/5 * * * *' },
+  { id: 'sop-mass-poll', job: 'sop.mass-poll', data: {}, pattern: '*/10 * * * *' },
+  { id: 'sop-outcomes', job: 'sop.outcomes', data: {}, pattern: '15 * * * *' },
+  { id: 'sop-daily-report', job: 'sop.daily-report', data: {}, pattern: '*/5 * * * *' },
+  { id: 'reports-sync-behavior', job: 'reports.sync-behavior', data: {}, pattern: '0 6 * * *' },
 ];

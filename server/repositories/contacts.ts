@@ -222,17 +222,6 @@ export async function endRelation(
   return Number(result.numUpdatedRows) > 0;
 }
 
-/** Lost: the customer deleted every salesperson (no relation left active or half). */
-export async function refreshLostStage(db: Db, externalUserid: string, now: Date): Promise<void> {
-  await sql`
-    update customers c set lifecycle_stage = 'lost', updated_at = ${now}
-    where c.external_userid = ${externalUserid}
-      and exists (select 1 from follow_relations f where f.external_userid = c.external_userid
-                  and f.status = 'deleted_by_customer')
-      and not exists (select 1 from follow_relations f where f.external_userid = c.external_userid
-                      and f.status in ('active', 'half'))`.execute(db);
-}
-
 export function tagNames(db: Db, tagIds: readonly string[]) {
   if (!tagIds.length) return Promise.resolve([]);
   return db

@@ -1,10 +1,12 @@
 import type { AppContext } from '../context.js';
+import { ruleSchedules, sopJobs } from '../jobs/sop-producer.js';
 import { CallbackDedupe } from '../queue/callback-dedupe.js';
 import { WeComClient } from '../wecom/client.js';
 import { CustomerAccess } from './access/customer-access.js';
 import { CustomerInsights } from './customers/insights.js';
 import { IngestService } from './ingest/ingest-service.js';
 import { createSidebarServices } from './sidebar/index.js';
+import { createSopServices } from './sop/index.js';
 import { CallbackIntake } from './wecom-sync/callback-intake.js';
 import { ContactSyncService } from './wecom-sync/contact-sync.js';
 import { FullSyncService } from './wecom-sync/full-sync.js';
@@ -28,11 +30,13 @@ export function createServices(ctx: AppContext) {
     keyPrefix: ctx.jobs.prefix,
   });
   const { db, clock, logger } = ctx;
+  const customerInsights = new CustomerInsights({ db: ctx.db, clock: ctx.clock });
   const contactSync = new ContactSyncService({
     db,
     wecom,
     clock,
     logger,
+    insights: customerInsights,
     notifier: {
       contactLost: async (input) => {
         await ctx.jobs.enqueue('staff.contact-lost-notice', input, {
@@ -44,10 +48,14 @@ export function createServices(ctx: AppContext) {
   const groupSync = new GroupSyncService({ db, wecom, clock });
   const tagCatalogue = new TagCatalogueService({ db, wecom, clock });
   const fullSync = new FullSyncService({ db, wecom, clock, logger, groups: groupSync, tags: tagCatalogue });
-  const customerInsights = new CustomerInsights({ db: ctx.db, clock: ctx.clock });
   const ingest = new IngestService({ db: ctx.db, clock: ctx.clock, insights: customerInsights });
   const access = new CustomerAccess({ db });
+  const sop = createSopServices({
+    ...{ db, clock, logger, wecom, publicUrl: ctx.config.publicUrl, botWebhookKey: ctx.config.wecom.botWebhookKey },
+    ...{ jobs: sopJobs(ctx.jobs), schedules: ruleSchedules(ctx.jobs) },
+  });
   return {
+    sop,
     access,
     ...createSidebarServices(ctx, { wecom, access }),
     customerInsights,

@@ -6,7 +6,6 @@ import {
   channelStateOf,
   endRelation,
   ensureStaff,
-  refreshLostStage,
   replaceRelationTags,
   type TagChange,
   tagNames,
@@ -28,12 +27,18 @@ export interface ContactLostNotifier {
   contactLost(input: { userid: string; externalUserid: string; eventTime: number }): Promise<void>;
 }
 
+/** Recomputes lifecycle stage and the other derived values (see services/customers). */
+export interface DerivedRefresher {
+  refreshDerived(externalUserids: readonly string[], db: Db): Promise<number>;
+}
+
 interface Deps {
   db: Db;
   wecom: SyncWeComApi;
   clock: Clock;
   logger: Logger;
   notifier: ContactLostNotifier;
+  insights: DerivedRefresher;
 }
 
 export async function tagTimelineEntries(
@@ -155,6 +160,7 @@ export class ContactSyncService {
         });
       }
       await appendTimeline(tx, entries);
+      await this.deps.insights.refreshDerived([e.ExternalUserID], tx);
     });
   }
 
@@ -172,7 +178,8 @@ export class ContactSyncService {
         at,
         now: clock.now(),
       });
-      if (by === 'customer') await refreshLostStage(tx, e.ExternalUserID, clock.now());
+      // 单删 may leave the customer with no salesperson at all: lifecycle becomes `lost`
+      await this.deps.insights.refreshDerived([e.ExternalUserID], tx);
       const kind = transferred
         ? 'contact_transferred'
         : by === 'staff'
