@@ -4,6 +4,8 @@ import type { AppConfig } from './config.js';
 import type { AppContext } from './context.js';
 import { type DatabaseHandle, migrateToLatest, openDatabase } from './db/database.js';
 import { type DemoWeCom, startDemoWeCom } from './demo/demo-wecom.js';
+import { demoRoutes } from './demo/demo-routes.js';
+import { seedDemoDatabase, seedSimulator } from './demo/seed.js';
 import { createApp } from './http/app.js';
 import { type Clock, systemClock } from './infra/clock.js';
 import { startLocalRedis } from './infra/local-redis.js';
@@ -93,6 +95,10 @@ export async function startRuntime(config: AppConfig, options: RuntimeOptions = 
     };
 
     const services = createServices(ctx);
+    if (demo) {
+      await seedSimulator(demo.control, ctx.clock.now());
+      await seedDemoDatabase({ db: ctx.db, clock: ctx.clock, logger, services });
+    }
 
     let workers: Workers | undefined;
     if (config.roles.has('worker')) {
@@ -110,6 +116,7 @@ export async function startRuntime(config: AppConfig, options: RuntimeOptions = 
     }
     if (config.roles.has('scheduler')) {
       await upsertSchedules(jobs, schedules, logger);
+      await services.sop.rules.syncSchedules(); // one scheduler per SOP rule with a schedule
       if (!(await services.fullSync.hasCompletedOnce())) {
         await jobs.enqueue('wecom.full-sync', { reason: 'initial' }, { jobId: 'initial-full-sync' });
       }
@@ -117,7 +124,8 @@ export async function startRuntime(config: AppConfig, options: RuntimeOptions = 
 
     let url: string | undefined;
     if (config.roles.has('api')) {
-      const server: Server = createApp(ctx, services).listen(config.port);
+      const extraRoutes = demo ? [demoRoutes(ctx, services, demo)] : [];
+      const server: Server = createApp(ctx, services, extraRoutes).listen(config.port);
       await new Promise<void>((resolve, reject) => {
         server.once('listening', resolve);
         server.once('error', reject);

@@ -213,7 +213,7 @@ function checkTemplates(
       const known = TEMPLATE_VARIABLES[name as TemplateVariable] as
         | { triggers: readonly string[] }
         | undefined;
-      if (!known || !known.triggers.includes(trigger)) {
+      if (!known?.triggers.includes(trigger)) {
         ctx.addIssue({
           code: 'custom',
           path: ['variants', i, 'template'],

@@ -6,10 +6,10 @@ import pg from 'pg';
 import { createSessionStore, SESSION_COOKIE } from '../../server/http/middleware/session.js';
 import type { Figure, Scenario } from '../harness.js';
 import { benchCustomerId, C360_SIZES, generateC360Data, hasC360Data } from '../load/customer360-data.js';
-import { load, startBenchApp } from '../support.js';
+import { runLoadProcess, startBenchApp } from '../support.js';
 
 const DB_NAME = 'scrm_bench_c360';
-const CONNECTIONS = 4;
+const CONNECTIONS = Number(process.env.BENCH_C360_CONNECTIONS ?? 4);
 const SECONDS = 5;
 
 /** The bench database, created once and kept: generating 10M timeline rows takes minutes. */
@@ -89,22 +89,19 @@ export function customer360Scenario(): Scenario {
       }
     },
     async run() {
-      const random = (path: (id: string) => string) => ({
-        setupRequest: (req: { path?: string }) => ({ ...req, path: path(randomCustomer()) }),
-      });
-      const opts = { connections: CONNECTIONS, duration: SECONDS, headers: { cookie } };
-      const baseline = await load({ url: `${bareUrl}/select1`, connections: CONNECTIONS, duration: SECONDS });
-      const profile = await load({
-        url: app.runtime.url!,
-        ...opts,
-        requests: [random((id) => `/api/customers/${id}`)],
-      });
-      const timeline = await load({
-        url: app.runtime.url!,
-        ...opts,
-        requests: [random((id) => `/api/customers/${id}/timeline`)],
-      });
-      for (const [name, r] of Object.entries({ profile, timeline, baseline })) {
+      const loadOf = (origin: string, template: string, withCookie = true) =>
+        runLoadProcess('bench/load/customer360-load.ts', [
+          origin,
+          template,
+          String(CONNECTIONS),
+          String(SECONDS),
+          ...(withCookie ? [cookie] : []),
+        ]);
+      const baseline = await loadOf(bareUrl, '/select1', false);
+      const me = await loadOf(app.runtime.url!, '/api/me');
+      const profile = await loadOf(app.runtime.url!, '/api/customers/{id}');
+      const timeline = await loadOf(app.runtime.url!, '/api/customers/{id}/timeline');
+      for (const [name, r] of Object.entries({ profile, timeline, baseline, me })) {
         if (r.errors || r.non2xx) throw new Error(`${name}: ${r.errors} errors, ${r.non2xx} non-2xx answers`);
       }
       const figures = (label: string, r: typeof baseline, base?: string): Figure[] => [
@@ -126,6 +123,7 @@ export function customer360Scenario(): Scenario {
       ];
       return [
         ...figures('select 1 (bare express, same pool)', baseline),
+        ...figures('GET /api/me (stack + session, no SQL)', me, 'select 1 (bare express, same pool)'),
         ...figures('GET /api/customers/:id', profile, 'select 1 (bare express, same pool)'),
         ...figures('GET /api/customers/:id/timeline', timeline, 'select 1 (bare express, same pool)'),
       ];

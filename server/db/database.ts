@@ -6,6 +6,7 @@ import pg from 'pg';
 import type { Logger } from '../infra/logger.js';
 import { migrations } from './migrations/index.js';
 import { PGlitePool } from './pglite-pool.js';
+import { preparedStatements } from './prepared.js';
 import type { Database } from './schema.js';
 
 export type Db = Kysely<Database>;
@@ -31,7 +32,7 @@ export async function openDatabase(options: {
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 20 });
     pool.on('error', (err) => options.logger?.warn({ err }, 'postgres pool error'));
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparedStatements(pool) }) });
     return { db, kind: 'postgres', close: () => db.destroy() };
   }
   const dir = path.join(options.dataDir, 'pglite');

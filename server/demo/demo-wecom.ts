@@ -1,8 +1,12 @@
+import type { SimulatorClient } from '../../simulator/client.js';
 import type { AppConfig } from '../config.js';
 import type { Logger } from '../infra/logger.js';
+import { DEMO_SUPERVISOR } from './seed-data.js';
 
 export interface DemoWeCom {
   url: string;
+  /** the simulator's control API: seeding and the demo window's buttons */
+  control: SimulatorClient;
   /** where the simulator POSTs its callbacks, once the API listens */
   setCallbackUrl(url: string): Promise<void>;
   close(): Promise<void>;
@@ -23,10 +27,14 @@ export async function startDemoWeCom(config: AppConfig, logger: Logger): Promise
   });
   config.wecom.apiBase = sim.url;
   config.wecom.oauthBase = sim.url;
+  if (!config.supervisorUserids.includes(DEMO_SUPERVISOR)) {
+    config.supervisorUserids = [...config.supervisorUserids, DEMO_SUPERVISOR];
+  }
   logger.info({ simulator: sim.url }, 'demo mode: WeCom simulator started');
   const client = new SimulatorClient(sim.url);
   return {
     url: sim.url,
+    control: client,
     async setCallbackUrl(url) {
       await client.setCallbackUrl(url);
     },

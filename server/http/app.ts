@@ -1,4 +1,4 @@
-import express, { type Express } from 'express';
+import express, { type Express, type Router } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type { AppContext } from '../context.js';
@@ -10,12 +10,15 @@ import { sessions } from './middleware/session.js';
 import { authRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
 import { ingestRoutes } from './routes/ingest.js';
+import { reportRoutes } from './routes/reports.js';
 import { sidebarApiRoutes } from './routes/sidebar-api.js';
+import { sopRuleRoutes } from './routes/sop-rules.js';
+import { taskRoutes } from './routes/tasks.js';
 import { wecomCallbackRoutes } from './routes/wecom-callback.js';
 import { sidebarStatic } from './sidebar-static.js';
 
 /** Builds the Express app without listening, so tests and benchmarks can mount it anywhere. */
-export function createApp(ctx: AppContext, services: Services): Express {
+export function createApp(ctx: AppContext, services: Services, extraRoutes: readonly Router[] = []): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -52,6 +55,8 @@ export function createApp(ctx: AppContext, services: Services): Express {
           'img-src': ["'self'", 'data:', 'https:', 'http:'],
           'script-src': ["'self'", 'https://wwcdn.weixin.qq.com', 'https://res.wx.qq.com'],
           'connect-src': ["'self'", 'https:'],
+          // the demo window frames the sidebar, which signs in through the OAuth origin
+          'frame-src': ["'self'", new URL(ctx.config.wecom.oauthBase).origin],
           'upgrade-insecure-requests': https ? [] : null,
         },
       },
@@ -68,6 +73,11 @@ export function createApp(ctx: AppContext, services: Services): Express {
   app.use('/api', sameOriginForMutations(ctx.config.publicOrigin));
   app.use(authRoutes(ctx, services));
   app.use('/api', sidebarApiRoutes(services));
+  app.use('/api', sopRuleRoutes(services));
+  app.use('/api', taskRoutes(services));
+  app.use('/api', reportRoutes(services));
+  // e.g. the demo chat window, in demo mode only
+  for (const routes of extraRoutes) app.use(routes);
   app.use(sidebarStatic());
 
   app.use(notFoundHandler);

@@ -3,9 +3,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type Router } from 'express';
 
-const API_PREFIXES = ['/api/', '/auth/', '/wecom/', '/admin/', '/metrics', '/healthz', '/readyz'];
+const API_PREFIXES = ['/api/', '/auth/', '/wecom/', '/admin/', '/demo', '/metrics', '/healthz', '/readyz'];
 
-function findSidebarDist(): string | undefined {
+export function findSidebarDist(): string | undefined {
   const here = path.dirname(fileURLToPath(import.meta.url));
   // server/http → repo root, or dist/server/http → repo root
   for (const up of ['../..', '../../..']) {

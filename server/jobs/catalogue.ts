@@ -49,7 +49,10 @@ export const jobCatalogue = {
     queue: 'sop',
     schema: z.object({ ruleId: z.number().int().positive(), scheduled: z.boolean().default(false) }),
   },
-  'sop.evaluate-customers': { queue: 'sop', schema: z.object({ externalUserids: z.array(z.string()).min(1) }) },
+  'sop.evaluate-customers': {
+    queue: 'sop',
+    schema: z.object({ externalUserids: z.array(z.string()).min(1) }),
+  },
   'sop.sync-schedules': { queue: 'sop', schema: z.object({}) },
   'sop.outcomes': { queue: 'sop', schema: z.object({ externalUserids: z.array(z.string()).optional() }) },
   'sop.remind-staff': { queue: 'delivery', schema: z.object({}) },

@@ -25,7 +25,11 @@ export function sopJobs(jobs: JobQueue, debounceMs = HIGH_INTENT_DEBOUNCE_MS): S
       );
     },
     async evaluateCustomerLater(id, delayMs, key) {
-      await jobs.enqueue('sop.evaluate-customers', { externalUserids: [id] }, { delay: delayMs, jobId: `sop-cart-${key}` });
+      await jobs.enqueue(
+        'sop.evaluate-customers',
+        { externalUserids: [id] },
+        { delay: delayMs, jobId: `sop-cart-${key}` },
+      );
     },
     async remindStaff() {
       await jobs.enqueue('sop.remind-staff', {}, soon('sop-remind-staff'));

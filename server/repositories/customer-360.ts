@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { Db } from '../db/database.js';
+import { preparedMarker } from '../db/prepared.js';
 
 /** JSON renders timestamps and numerics as text/numbers; these are the raw shapes it yields. */
 type JsonTime = string;
@@ -8,7 +9,8 @@ type JsonTime = string;
 /**
  * Everything the sidebar shows about one customer, in one statement: each part is an indexed
  * subquery on the customer's key (follow_relations PK, customer_tags PK, orders_customer_paid_idx,
- * order_items PK, coupons_customer_idx, sop_tasks_customer_idx, group_members_member_idx).
+ * order_items PK, coupons_customer_idx, sop_tasks_customer_idx, group_members_member_idx), prepared
+ * once per connection because planning it costs more than running it.
  */
 export function loadCustomer360(db: Db, externalUserid: string, now: Date) {
   return db
@@ -113,6 +115,7 @@ export function loadCustomer360(db: Db, externalUserid: string, now: Date) {
       ).as('groups'),
     ])
     .where('c.external_userid', '=', externalUserid)
+    .modifyEnd(sql.raw(preparedMarker('customer_360')))
     .executeTakeFirst();
 }
 

@@ -75,7 +75,7 @@ export async function recordResponses(db: Db, s: OutcomeScope, withinMs: number)
             AND o.paid_at <= t.sent_at + ${within})) AS first_at
       FROM sop_tasks t
       WHERE t.status IN ('sent', 'done') AND t.responded_at IS NULL
-        AND t.sent_at > ${new Date(s.now.getTime() - withinMs - 86_400_000)}::timestamptz ${scopeFilter(s, sql`t`)}
+        AND t.sent_at > ${new Date(s.now.getTime() - withinMs - 7 * 86_400_000)}::timestamptz ${scopeFilter(s, sql`t`)}
     ) r
     WHERE t.id = r.id AND r.first_at IS NOT NULL`.execute(db);
   return Number(result.numAffectedRows ?? 0);
@@ -88,6 +88,8 @@ export async function closeOutcomes(db: Db, now: Date): Promise<number> {
     FROM sop_rules r
     WHERE t.status = 'sent' AND r.id = t.rule_id
       AND (t.converted_order_id IS NOT NULL
-        OR t.sent_at + make_interval(days => coalesce((r.params->>'conversionDays')::int, 7)) < ${now}::timestamptz)`.execute(db);
+        OR t.sent_at + make_interval(days => coalesce((r.params->>'conversionDays')::int, 7)) < ${now}::timestamptz)`.execute(
+    db,
+  );
   return Number(result.numAffectedRows ?? 0);
 }

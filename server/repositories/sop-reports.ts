@@ -178,6 +178,8 @@ export async function overdueByStaff(db: Db, now: Date) {
 export async function conversionsBetween(db: Db, r: Range) {
   const { rows } = await sql<{ converted: number; revenue_fen: number }>`
     SELECT count(*)::int AS converted, coalesce(sum(revenue_fen), 0)::bigint AS revenue_fen
-    FROM sop_tasks WHERE converted_at >= ${r.from}::timestamptz AND converted_at < ${r.toEnd}::timestamptz`.execute(db);
+    FROM sop_tasks WHERE converted_at >= ${r.from}::timestamptz AND converted_at < ${r.toEnd}::timestamptz`.execute(
+    db,
+  );
   return { converted: rows[0]?.converted ?? 0, revenueFen: Number(rows[0]?.revenue_fen ?? 0) };
 }

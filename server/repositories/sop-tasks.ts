@@ -65,6 +65,19 @@ function audienceFilter(a: Audience): RawBuilder<boolean> {
  *   statement's earlier tasks for them, already reach `cap.maxMessages`
  */
 export async function createTasks(db: Db, c: TaskCreation): Promise<TaskCreationResult> {
+  const { rows } = await taskCreationStatement(c).execute(db);
+  const row = rows[0]!;
+  return {
+    matched: row.matched,
+    created: row.created,
+    capped: row.capped,
+    skipped: row.matched - row.created - row.capped,
+    staff: row.staff ?? [],
+  };
+}
+
+/** The statement createTasks runs, for EXPLAIN (bench/scenarios/sop.ts). */
+export function taskCreationStatement(c: TaskCreation) {
   const { rule, now } = c;
   const cooldownSince = new Date(now.getTime() - rule.cooldownDays * 86_400_000);
   const variant = variantSql(
@@ -80,7 +93,7 @@ export async function createTasks(db: Db, c: TaskCreation): Promise<TaskCreation
     couponExpiresAt: sql`r.coupon_expires_at`,
     couponValueFen: sql`r.coupon_value_fen`,
   });
-  const { rows } = await sql<{ matched: number; created: number; capped: number; staff: string[] | null }>`
+  return sql<{ matched: number; created: number; capped: number; staff: string[] | null }>`
     WITH cand AS (${c.candidates}),
     matched AS (
       SELECT cand.*, own.userid, cu.name AS customer_name, coalesce(nullif(st.name, ''), own.userid) AS staff_name
@@ -143,15 +156,7 @@ export async function createTasks(db: Db, c: TaskCreation): Promise<TaskCreation
       (SELECT count(*) FROM matched)::int AS matched,
       (SELECT count(*) FROM inserted)::int AS created,
       (SELECT count(*) FROM ranked WHERE nth > ${c.cap.maxMessages}::int)::int AS capped,
-      (SELECT array_agg(DISTINCT userid) FROM inserted) AS staff`.execute(db);
-  const row = rows[0]!;
-  return {
-    matched: row.matched,
-    created: row.created,
-    capped: row.capped,
-    skipped: row.matched - row.created - row.capped,
-    staff: row.staff ?? [],
-  };
+      (SELECT array_agg(DISTINCT userid) FROM inserted) AS staff`;
 }
 
 // ---- reading and completing tasks -----------------------------------------------------------------

@@ -15,7 +15,11 @@ export interface StaffBehaviorDay {
 }
 
 /** WeCom restates recent days as its figures settle: the latest answer wins. */
-export async function upsertStaffBehavior(db: Db, rows: readonly StaffBehaviorDay[], now: Date): Promise<number> {
+export async function upsertStaffBehavior(
+  db: Db,
+  rows: readonly StaffBehaviorDay[],
+  now: Date,
+): Promise<number> {
   if (rows.length === 0) return 0;
   const result = await db
     .insertInto('staff_behavior_daily')

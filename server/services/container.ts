@@ -51,8 +51,14 @@ export function createServices(ctx: AppContext) {
   const ingest = new IngestService({ db: ctx.db, clock: ctx.clock, insights: customerInsights });
   const access = new CustomerAccess({ db });
   const sop = createSopServices({
-    ...{ db, clock, logger, wecom, publicUrl: ctx.config.publicUrl, botWebhookKey: ctx.config.wecom.botWebhookKey },
-    ...{ jobs: sopJobs(ctx.jobs), schedules: ruleSchedules(ctx.jobs) },
+    db,
+    clock,
+    logger,
+    wecom,
+    jobs: sopJobs(ctx.jobs),
+    schedules: ruleSchedules(ctx.jobs),
+    publicUrl: ctx.config.publicUrl,
+    botWebhookKey: ctx.config.wecom.botWebhookKey,
   });
   return {
     sop,

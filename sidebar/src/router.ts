@@ -1,6 +1,29 @@
-import { createRouter, createWebHistory } from 'vue-router';
+import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
+
+/**
+ * The sidebar's routes. The workbench (`/workbench/*`) is lazily loaded and its code never
+ * reaches the sidebar entry; the sidebar views are split per route too.
+ */
+export const routes: RouteRecordRaw[] = [
+  { path: '/', name: 'entry', component: () => import('./views/EntryView.vue') },
+  { path: '/sidebar', name: 'sidebar-entry', component: () => import('./views/EntryView.vue') },
+  {
+    path: '/customer/:externalUserId',
+    name: 'customer',
+    component: () => import('./views/CustomerView.vue'),
+  },
+  { path: '/group/:chatId', name: 'group', component: () => import('./views/GroupView.vue') },
+  { path: '/tasks/:id?', name: 'tasks', component: () => import('./views/TasksView.vue') },
+  {
+    path: '/workbench/:rest(.*)*',
+    name: 'workbench',
+    component: () => import('./views/WorkbenchPlaceholder.vue'),
+  },
+  { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue') },
+];
 
 export const router = createRouter({
   history: createWebHistory(),
-  routes: [{ path: '/:pathMatch(.*)*', component: () => import('./views/HomeView.vue') }],
+  routes,
+  scrollBehavior: (_to, _from, saved) => saved ?? { top: 0 },
 });

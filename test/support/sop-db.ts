@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { type Db, migrateToLatest, openDatabase } from '../../server/db/database.js';
+import { migrateToLatest, openDatabase } from '../../server/db/database.js';
 import type { FollowStatus } from '../../server/db/schema.js';
 import { fixedClock } from '../../server/infra/clock.js';
 import { createLogger } from '../../server/infra/logger.js';

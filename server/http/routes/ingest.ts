@@ -26,7 +26,9 @@ export function ingestRoutes(ctx: AppContext, services: Services): Router {
         throw new AppError('bad_request', 'body must be JSON');
       }
       const items = parseIngestBatch(kind, body);
-      res.json(await services.ingest.ingest(kind, items));
+      const result = await services.ingest.ingest(kind, items);
+      await services.sop.engine.afterIngest(kind, items); // committed: SOP follow-ups (never throws)
+      res.json(result);
     });
   }
   return router;

@@ -38,6 +38,18 @@ export class CustomerAccess {
     if (!seesEverything(user) && !row.follower) throw forbidden('you do not follow this customer');
   }
 
+  /** The same rule for a caller that already loaded the customer's relations (saves a query). */
+  assertCanSeeRelations(
+    user: AccessUser,
+    relations: ReadonlyArray<{ userid: string; status: string }>,
+  ): void {
+    if (seesEverything(user)) return;
+    const follows = relations.some(
+      (r) => r.userid === user.userid && (VISIBLE_RELATION_STATUSES as readonly string[]).includes(r.status),
+    );
+    if (!follows) throw forbidden('you do not follow this customer');
+  }
+
   async assertCanSeeGroup(user: AccessUser, chatId: string): Promise<void> {
     const { db } = this.deps;
     const group = await db

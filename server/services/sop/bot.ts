@@ -3,8 +3,8 @@ import { formatYuan } from '../../../shared/sop.js';
 import type { Db } from '../../db/database.js';
 import type { Clock } from '../../infra/clock.js';
 import type { Logger } from '../../infra/logger.js';
-import { conversionsBetween, overdueByStaff } from '../../repositories/sop-reports.js';
 import { deleteSetting, getSetting, putSetting } from '../../repositories/settings.js';
+import { conversionsBetween, overdueByStaff } from '../../repositories/sop-reports.js';
 import type { StaffTasks } from './delivery/staff-task.js';
 import type { SopWeCom } from './ports.js';
 import { loadReportSettings, type SopReports } from './reports/index.js';
@@ -50,7 +50,8 @@ export class SopBot {
     if (!this.deps.botWebhookKey) return { sent: false, reason: 'no robot webhook key configured' };
     const now = clock.now();
     const settings = await loadReportSettings(db);
-    if (shanghaiMinuteOfDay(now) < parseClockTime(settings.dailyReportTime)) return { sent: false, reason: 'not yet' };
+    if (shanghaiMinuteOfDay(now) < parseClockTime(settings.dailyReportTime))
+      return { sent: false, reason: 'not yet' };
     const today = shanghaiDay(now);
     const previous = await getSetting<string | null>(db, LAST_REPORT_SETTING, null);
     const claimed = await sql<{ key: string }>`
@@ -82,15 +83,28 @@ export class SopBot {
     const growth = await reports.growth({ from: `${day.slice(0, 7)}-01`, to: day });
     const month = growth.months.at(-1);
     const pct = (r: number) => `${(r * 100).toFixed(1)}%`;
-    const lines = [`## 私域SOP日报 · ${day}`, '', `**任务完成**（已发送/分配，共 ${tasks.totals.sent}/${tasks.totals.assigned}）`];
+    const lines = [
+      `## 私域SOP日报 · ${day}`,
+      '',
+      `**任务完成**（已发送/分配，共 ${tasks.totals.sent}/${tasks.totals.assigned}）`,
+    ];
     if (tasks.staff.length === 0) lines.push('> 今日没有新任务');
     for (const s of tasks.staff.slice(0, STAFF_LINES)) {
-      lines.push(`> ${s.rank}. ${s.name}：${s.sent}/${s.assigned}（${pct(s.completionRate)}）${s.overdue ? `，逾期 ${s.overdue}` : ''}`);
+      lines.push(
+        `> ${s.rank}. ${s.name}：${s.sent}/${s.assigned}（${pct(s.completionRate)}）${s.overdue ? `，逾期 ${s.overdue}` : ''}`,
+      );
     }
     const overdueTotal = overdue.reduce((n, o) => n + o.overdue, 0);
     lines.push(
       '',
-      `**逾期未处理**：${overdueTotal} 条${overdueTotal ? `（${overdue.slice(0, STAFF_LINES).map((o) => `${o.name} ${o.overdue}`).join('，')}）` : ''}`,
+      `**逾期未处理**：${overdueTotal} 条${
+        overdueTotal
+          ? `（${overdue
+              .slice(0, STAFF_LINES)
+              .map((o) => `${o.name} ${o.overdue}`)
+              .join('，')}）`
+          : ''
+      }`,
       `**今日转化**：${conversions.converted} 单，¥${formatYuan(conversions.revenueFen)}`,
     );
     if (month?.churnRate !== null && month?.churnRate !== undefined) {
@@ -108,7 +122,11 @@ export class SopBot {
     const command = message.Content.trim().toLowerCase();
     if (!TASK_COMMANDS.has(command)) return { answered: false };
     const content = await this.deps.tasks.openTasksText(message.FromUserName);
-    await this.deps.wecom.sendAppMessage({ touser: [message.FromUserName], msgtype: 'text', text: { content } });
+    await this.deps.wecom.sendAppMessage({
+      touser: [message.FromUserName],
+      msgtype: 'text',
+      text: { content },
+    });
     return { answered: true };
   }
 }

@@ -1,16 +1,16 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import type { EventInput, IngestInputs, IngestKind, OrderInput } from '../../../shared/ingest.js';
-import type { ScanResult, SopRule } from '../../../shared/sop.js';
+import type { ScanResult, SopPressure, SopRule } from '../../../shared/sop.js';
 import type { Db } from '../../db/database.js';
 import { AppError } from '../../errors.js';
 import type { Clock } from '../../infra/clock.js';
 import type { Logger } from '../../infra/logger.js';
-import { createTasks } from '../../repositories/sop-tasks.js';
+import { createTasks, type TaskCreation } from '../../repositories/sop-tasks.js';
 import type { SopJobs } from './ports.js';
 import { CAP_LOCK_KEY, dueAfter, loadPressure } from './pressure.js';
 import type { SopRules } from './rules.js';
-import { HOUR_MS, MINUTE_MS } from './time.js';
+import { DAY_MS, HOUR_MS, MINUTE_MS } from './time.js';
 import { candidatesFor, type TriggerScope } from './triggers/index.js';
 
 const NOTHING: ScanResult = { matched: 0, created: 0, capped: 0, skipped: 0 };
@@ -26,6 +26,22 @@ function add(a: ScanResult, b: ScanResult): ScanResult {
 
 /** A cart add is evaluated this long after its window has passed, so the window has surely passed. */
 const CART_SLACK_MS = MINUTE_MS;
+
+/** Everything one rule's task-creating statement needs, at `now` under the pressure settings. */
+export function scanInput(
+  rule: SopRule,
+  pressure: SopPressure,
+  now: Date,
+  scope: Omit<TriggerScope, 'now'> = {},
+): TaskCreation {
+  return {
+    rule,
+    candidates: candidatesFor(rule.trigger, rule.params, { ...scope, now }),
+    now,
+    dueAt: dueAfter(now, rule.dueMinutes, pressure.quietHours),
+    cap: { maxMessages: pressure.maxMessages, since: new Date(now.getTime() - pressure.windowDays * DAY_MS) },
+  };
+}
 
 /**
  * Runs triggers: a rule's scheduled scan (or `POST /api/sop-rules/:id/run`), and the event-driven
@@ -110,18 +126,11 @@ export class SopEngine {
     const { db, clock } = this.deps;
     const pressure = await loadPressure(db);
     const now = clock.now();
-    const capSince = new Date(now.getTime() - pressure.windowDays * 86_400_000);
     const results = await db.transaction().execute(async (trx) => {
       await sql`SELECT pg_advisory_xact_lock(${CAP_LOCK_KEY}::bigint)`.execute(trx);
       const out: Array<{ rule: SopRule; staff: string[]; result: ScanResult }> = [];
       for (const rule of rules) {
-        const { staff, ...result } = await createTasks(trx, {
-          rule,
-          candidates: candidatesFor(rule.trigger, rule.params, { ...scope, now }),
-          now,
-          dueAt: dueAfter(now, rule.dueMinutes, pressure.quietHours),
-          cap: { maxMessages: pressure.maxMessages, since: capSince },
-        });
+        const { staff, ...result } = await createTasks(trx, scanInput(rule, pressure, now, scope));
         out.push({ rule, staff, result });
       }
       return out;

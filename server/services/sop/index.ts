@@ -10,6 +10,7 @@ import type { RuleSchedules, SopJobs, SopWeCom } from './ports.js';
 import { StaffBehaviorSync } from './reports/behavior-sync.js';
 import { SopReports } from './reports/index.js';
 import { SopRules } from './rules.js';
+import { SopSettings } from './settings.js';
 
 /**
  * The SOP engine (design §1, §3): rules → triggers → tasks under contact pressure → delivery
@@ -39,8 +40,9 @@ export function createSopServices(deps: {
   const outcomes = new SopOutcomes({ db, clock });
   const reports = new SopReports({ db, clock });
   const behaviorSync = new StaffBehaviorSync({ db, clock, wecom, logger });
+  const settings = new SopSettings({ db, clock });
   const bot = new SopBot({ db, clock, wecom, botWebhookKey: deps.botWebhookKey, tasks, reports, logger });
-  return { rules, engine, tasks, massSends, outcomes, reports, behaviorSync, bot };
+  return { rules, settings, engine, tasks, massSends, outcomes, reports, behaviorSync, bot };
 }
 
 export type SopServices = ReturnType<typeof createSopServices>;

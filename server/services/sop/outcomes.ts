@@ -34,7 +34,8 @@ export class SopOutcomes {
     );
     const scope = {
       now,
-      sentSince: new Date(now.getTime() - (longest + 1) * DAY_MS),
+      // a week beyond the longest window, so an outage of the hourly job loses nothing
+      sentSince: new Date(now.getTime() - (longest + 7) * DAY_MS),
       ...(customers ? { customers: [...new Set(customers)].sort() } : {}),
     };
     return db.transaction().execute(async (trx) => {

@@ -7,8 +7,8 @@ import {
   claimMassBatch,
   failInterruptedDispatches,
   failMassClaim,
-  markMassReminded,
   type MassOutcome,
+  markMassReminded,
   massBatches,
   massSendsToPoll,
   recordMassMsgid,
@@ -121,9 +121,19 @@ export class MassSends {
           const known = RECIPIENT_STATUS[r.status];
           if (known) {
             const at = r.send_time ? new Date(r.send_time * 1000) : now;
-            outcomes.push({ externalUserid: r.external_userid, status: known.status, at, reason: known.reason });
+            outcomes.push({
+              externalUserid: r.external_userid,
+              status: known.status,
+              at,
+              reason: known.reason,
+            });
           } else if (now.getTime() > send.due_at.getTime() + MASS_SEND_GRACE_MS) {
-            outcomes.push({ externalUserid: r.external_userid, status: 'expired', at: now, reason: 'unconfirmed' });
+            outcomes.push({
+              externalUserid: r.external_userid,
+              status: 'expired',
+              at: now,
+              reason: 'unconfirmed',
+            });
           } else {
             unconfirmed += 1;
           }

@@ -113,7 +113,9 @@ export class StaffTasks {
     }
     const now = this.deps.clock.now();
     if (task.status === 'pending') {
-      await this.deps.db.transaction().execute((trx) => markTaskSent(trx, Number(task.id), actor.userid, now));
+      await this.deps.db
+        .transaction()
+        .execute((trx) => markTaskSent(trx, Number(task.id), actor.userid, now));
     }
     const after = await this.#visible(actor, id);
     if (after.status !== 'sent' && after.status !== 'done') {
@@ -126,7 +128,9 @@ export class StaffTasks {
     const task = await this.#visible(actor, id);
     const now = this.deps.clock.now();
     if (task.status === 'pending') {
-      await this.deps.db.transaction().execute((trx) => skipTask(trx, Number(task.id), actor.userid, reason, now));
+      await this.deps.db
+        .transaction()
+        .execute((trx) => skipTask(trx, Number(task.id), actor.userid, reason, now));
     }
     const after = await this.#visible(actor, id);
     if (after.status !== 'skipped') throw new AppError('conflict', `the task is ${after.status}`);
@@ -136,7 +140,8 @@ export class StaffTasks {
   async #visible(actor: Actor, id: number): Promise<TaskView> {
     const task = Number.isSafeInteger(id) ? await findTaskView(this.deps.db, id) : undefined;
     if (!task) throw notFound('task');
-    if (task.userid !== actor.userid && !isLead(actor)) throw forbidden('this task belongs to another salesperson');
+    if (task.userid !== actor.userid && !isLead(actor))
+      throw forbidden('this task belongs to another salesperson');
     return task;
   }
 
@@ -167,7 +172,11 @@ export class StaffTasks {
       } catch (err) {
         logger.warn({ err, userid }, 'SOP reminder digest failed; rolled back for a retry');
         await db.transaction().execute(async (trx) => {
-          await releaseDigestTasks(trx, claim.tasks.map((t) => Number(t.id)), now);
+          await releaseDigestTasks(
+            trx,
+            claim.tasks.map((t) => Number(t.id)),
+            now,
+          );
           await restoreDigestSlot(trx, userid, claim.previous);
         });
         failure ??= err;
@@ -182,7 +191,9 @@ export class StaffTasks {
     const overdue = tasks.filter((t) => t.overdue).length;
     const sorted = [...tasks].sort((a, b) => a.due_at.getTime() - b.due_at.getTime());
     const first = sorted[0]!;
-    const headline = [fresh ? `新任务 ${fresh} 条` : '', overdue ? `已逾期 ${overdue} 条` : ''].filter(Boolean).join('，');
+    const headline = [fresh ? `新任务 ${fresh} 条` : '', overdue ? `已逾期 ${overdue} 条` : '']
+      .filter(Boolean)
+      .join('，');
     const lines = sorted
       .slice(0, DIGEST_LINES)
       .map(
@@ -194,7 +205,11 @@ export class StaffTasks {
       msgtype: 'textcard' as const,
       textcard: {
         title: 'SOP任务提醒',
-        description: [`<div class="gray">${formatShanghaiMinute(now)}</div>`, `<div class="normal">${headline}</div>`, ...lines].join(''),
+        description: [
+          `<div class="gray">${formatShanghaiMinute(now)}</div>`,
+          `<div class="normal">${headline}</div>`,
+          ...lines,
+        ].join(''),
         url: `${this.deps.publicUrl}/tasks/${Number(first.id)}`,
         btntxt: '去处理',
       },

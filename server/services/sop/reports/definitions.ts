@@ -6,11 +6,13 @@
  */
 export const REPORT_DEFINITIONS = {
   tasks: {
-    scope: 'tasks created on the day (Asia/Shanghai), by the salesperson they are assigned to now; both delivery modes',
+    scope:
+      'tasks created on the day (Asia/Shanghai), by the salesperson they are assigned to now; both delivery modes',
     assigned: 'tasks created on the day',
     sent: 'of those, tasks sent — from the sidebar, or confirmed in WeCom for mass sends',
     onTime: 'of those, sent at or before the due time',
-    overdue: 'of those, not sent by the due time: sent late, or unsent (pending or expired) with the due time passed',
+    overdue:
+      'of those, not sent by the due time: sent late, or unsent (pending or expired) with the due time passed',
     skipped: 'of those, skipped by the salesperson (with a reason)',
     completionRate: 'sent / assigned (0 when nothing was assigned)',
     rank: 'salespeople by completion rate over the range, then by tasks sent, then userid; 1 is best',
@@ -21,7 +23,8 @@ export const REPORT_DEFINITIONS = {
     capped: 'matches the per-customer cap held back (one per rule, customer and occasion)',
     matched: 'tasks created plus held-back matches that never became a task',
     sent: 'created tasks that were sent',
-    converted: 'sent tasks followed by a paid order within the rule’s conversionDays (default 7), each order credited to the last task sent before it, each task to its first such order',
+    converted:
+      'sent tasks followed by a paid order within the rule’s conversionDays (default 7), each order credited to the last task sent before it, each task to its first such order',
     conversionRate: 'converted / sent (0 when nothing was sent)',
     revenueFen: 'sum of the converted orders’ amounts, in fen',
   },
@@ -34,7 +37,8 @@ export const REPORT_DEFINITIONS = {
       'per calendar month: relations deleted by customers in the month / relations active at the month’s start; the alert is raised above churnAlertRate (default 5%)',
     chats: 'WeCom get_user_behavior_data chat_cnt: chats the salesperson had with customers that day',
     messages: 'message_cnt: messages the salesperson sent to customers',
-    replyPercentage: 'reply_percentage: share of customer-started chats the salesperson replied to (WeCom’s figure, percent)',
+    replyPercentage:
+      'reply_percentage: share of customer-started chats the salesperson replied to (WeCom’s figure, percent)',
     avgFirstReplyMinutes: 'avg_reply_time: average minutes to the first reply in customer-started chats',
     negativeFeedback: 'negative_feedback_cnt: customers who deleted or blocked the salesperson',
   },

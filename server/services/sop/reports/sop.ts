@@ -27,7 +27,8 @@ export async function sopReport(db: Db, range: ReportRange): Promise<SopReport> 
       rules.set(r.ruleId, { ...figures });
       continue;
     }
-    for (const k of ['matched', 'capped', 'created', 'sent', 'converted', 'revenueFen'] as const) sum[k] += r[k];
+    for (const k of ['matched', 'capped', 'created', 'sent', 'converted', 'revenueFen'] as const)
+      sum[k] += r[k];
     sum.conversionRate = rate(sum.converted, sum.sent);
   }
   return { from: range.from, to: range.to, rows, rules: [...rules.values()] };

@@ -1,0 +1,23 @@
+import { api } from '../api/client';
+import { looksLikeWeCom } from '../logic/entry';
+import { isDemoFrame, useWeCom, type WeComAdapter, WeComCallError } from '../wecom';
+
+/** True inside WeCom's webview or the /demo chat window: the chat calls can work here. */
+export function canUseWeCom(): boolean {
+  return isDemoFrame() || looksLikeWeCom(navigator.userAgent);
+}
+
+/**
+ * The page's WeCom adapter (one per page), signed by the server. Outside WeCom it refuses at once
+ * instead of loading the JS-SDK for nothing.
+ */
+export function useWeComAdapter(): { available: boolean; get(): Promise<WeComAdapter> } {
+  const available = canUseWeCom();
+  return {
+    available,
+    get: () =>
+      available
+        ? useWeCom((url) => api.jssdkSignatures(url))
+        : Promise.reject(new WeComCallError('请在企业微信中打开后再发送')),
+  };
+}

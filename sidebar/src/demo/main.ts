@@ -1,0 +1,4 @@
+import { createApp } from 'vue';
+import DemoApp from './DemoApp.vue';
+
+createApp(DemoApp).mount('#demo');

@@ -1,0 +1,30 @@
+import type { SopTask } from '../../../shared/sop';
+import type { WeComAdapter } from '../wecom/types';
+
+/**
+ * 发送 in one tap: the message goes into the open chat (sendChatMessage), then the task is marked
+ * sent. The order matters: a task is never marked sent for a message that did not go out.
+ */
+
+/** The message went out but the server did not record it; retrying should only re-mark. */
+export class MarkSentError extends Error {
+  override name = 'MarkSentError';
+  constructor(readonly cause: unknown) {
+    super('消息已发送，但任务状态未能更新');
+  }
+}
+
+export interface TaskActionDeps {
+  getAdapter(): Promise<Pick<WeComAdapter, 'sendChatMessage'>>;
+  markSent(id: number): Promise<SopTask>;
+}
+
+export async function sendTask(task: Pick<SopTask, 'id' | 'message'>, deps: TaskActionDeps): Promise<SopTask> {
+  const adapter = await deps.getAdapter();
+  await adapter.sendChatMessage({ msgtype: 'text', text: { content: task.message } });
+  try {
+    return await deps.markSent(task.id);
+  } catch (err) {
+    throw new MarkSentError(err);
+  }
+}
