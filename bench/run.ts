@@ -3,6 +3,7 @@ import { callbacksScenario } from './scenarios/callbacks.js';
 import { customer360Scenario } from './scenarios/customer360.js';
 import { httpScenario } from './scenarios/http.js';
 import { ingestScenario } from './scenarios/ingest.js';
+import { sopScenario } from './scenarios/sop.js';
 import { syncScenario } from './scenarios/sync.js';
 
 const scenarios: Record<string, () => Scenario> = {
@@ -11,6 +12,7 @@ const scenarios: Record<string, () => Scenario> = {
   sync: syncScenario,
   ingest: ingestScenario,
   customer360: customer360Scenario,
+  sop: sopScenario,
 };
 
 const requested = process.argv.slice(2);

@@ -3,8 +3,8 @@ import path from 'node:path';
 import type { AppConfig } from './config.js';
 import type { AppContext } from './context.js';
 import { type DatabaseHandle, migrateToLatest, openDatabase } from './db/database.js';
-import { type DemoWeCom, startDemoWeCom } from './demo/demo-wecom.js';
 import { demoRoutes } from './demo/demo-routes.js';
+import { type DemoWeCom, startDemoWeCom } from './demo/demo-wecom.js';
 import { seedDemoDatabase, seedSimulator } from './demo/seed.js';
 import { createApp } from './http/app.js';
 import { type Clock, systemClock } from './infra/clock.js';
@@ -26,6 +26,8 @@ export interface RuntimeOptions {
   queuePrefix?: string;
   /** Bounded wait for running jobs on shutdown. */
   shutdownGraceMs?: number;
+  /** a migrated PGlite data dir to copy into a new embedded database (tests: saves initdb) */
+  pgliteTemplate?: Blob;
 }
 
 export interface Runtime {
@@ -71,6 +73,7 @@ export async function startRuntime(config: AppConfig, options: RuntimeOptions = 
       databaseUrl: config.databaseUrl,
       dataDir: config.dataDir,
       logger,
+      pgliteTemplate: options.pgliteTemplate,
     });
     cleanups.push(dbHandle.close);
     await migrateToLatest(dbHandle.db, logger);

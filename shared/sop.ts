@@ -102,8 +102,11 @@ export const highIntentParamsSchema = z.strictObject({
   cartAbandonHours: hours.default(24),
   /** customers tagged with this tag name (any tag group) */
   tagName: z.string().trim().min(1).max(64).default('高意向'),
-  /** how far back a scheduled scan looks for new signals (missed scans lose nothing within it) */
-  lookbackHours: hours.default(24),
+  /**
+   * how far back a scheduled scan looks for new signals: events are evaluated as they arrive,
+   * the scan (every 10 minutes by default) only catches what a lost job missed
+   */
+  lookbackHours: hours.default(2),
   conversionDays,
 });
 

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, Migrator, PostgresDialect } from 'kysely';
@@ -28,6 +28,8 @@ export async function openDatabase(options: {
   dataDir: string;
   logger?: Logger;
   poolSize?: number;
+  /** a dumped, migrated PGlite data dir to start a new embedded database from (tests) */
+  pgliteTemplate?: Blob | undefined;
 }): Promise<DatabaseHandle> {
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 20 });
@@ -36,8 +38,13 @@ export async function openDatabase(options: {
     return { db, kind: 'postgres', close: () => db.destroy() };
   }
   const dir = path.join(options.dataDir, 'pglite');
+  const fresh = !existsSync(path.join(dir, 'PG_VERSION'));
   mkdirSync(dir, { recursive: true });
-  const pglite = await PGlite.create({ dataDir: dir, parsers: { [INT8]: toNumber } });
+  const pglite = await PGlite.create({
+    dataDir: dir,
+    parsers: { [INT8]: toNumber },
+    ...(fresh && options.pgliteTemplate ? { loadDataDir: options.pgliteTemplate } : {}),
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new PGlitePool(pglite) }) });
   return { db, kind: 'pglite', close: () => db.destroy() };
 }

@@ -15,6 +15,7 @@ import { sidebarApiRoutes } from './routes/sidebar-api.js';
 import { sopRuleRoutes } from './routes/sop-rules.js';
 import { taskRoutes } from './routes/tasks.js';
 import { wecomCallbackRoutes } from './routes/wecom-callback.js';
+import { workbenchRoutes } from './routes/workbench.js';
 import { sidebarStatic } from './sidebar-static.js';
 
 /** Builds the Express app without listening, so tests and benchmarks can mount it anywhere. */
@@ -76,6 +77,7 @@ export function createApp(ctx: AppContext, services: Services, extraRoutes: read
   app.use('/api', sopRuleRoutes(services));
   app.use('/api', taskRoutes(services));
   app.use('/api', reportRoutes(services));
+  app.use('/api', workbenchRoutes(ctx, services));
   // e.g. the demo chat window, in demo mode only
   for (const routes of extraRoutes) app.use(routes);
   app.use(sidebarStatic());

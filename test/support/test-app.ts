@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -80,6 +80,13 @@ export interface TestApp {
   stop(): Promise<void>;
 }
 
+let template: Blob | undefined;
+/** The suite's migrated PGlite data dir, read once per test worker. */
+export function pgliteTemplate(): Blob {
+  template ??= new Blob([readFileSync(inject('pgliteTemplate'))]);
+  return template;
+}
+
 /** A whole app on real Redis and a fresh database, its queues under a prefix of its own. */
 export async function startTestApp(
   options: { config?: Partial<AppConfig>; clock?: Clock; dataDir?: string } = {},
@@ -92,6 +99,7 @@ export async function startTestApp(
     logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     queuePrefix: `t${randomBytes(4).toString('hex')}`,
     shutdownGraceMs: 2000,
+    ...(config.databaseUrl ? {} : { pgliteTemplate: pgliteTemplate() }),
     ...(options.clock ? { clock: options.clock } : {}),
   });
   return {

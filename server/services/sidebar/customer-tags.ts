@@ -4,15 +4,16 @@ import type { Db } from '../../db/database.js';
 import { AppError, forbidden } from '../../errors.js';
 import type { Clock } from '../../infra/clock.js';
 import { replaceRelationTags } from '../../repositories/contacts.js';
+import {
+  isFollowing,
+  liveTagIds,
+  lockRelationTagIds,
+  relationTags,
+} from '../../repositories/relation-tags.js';
 import { listTagCatalogue } from '../../repositories/tag-catalogue.js';
 import { appendTimeline } from '../../repositories/timeline.js';
 import type { WeComClient } from '../../wecom/client.js';
-import {
-  type AccessUser,
-  type CustomerAccess,
-  seesEverything,
-  VISIBLE_RELATION_STATUSES,
-} from '../access/customer-access.js';
+import { type AccessUser, type CustomerAccess, seesEverything } from '../access/customer-access.js';
 import { tagTimelineEntries } from '../wecom-sync/contact-sync.js';
 import { asWeComFailure } from './wecom-failure.js';
 
@@ -55,13 +56,8 @@ export class CustomerTags {
     const userid = await this.#relationOwner(user, externalUserid, change.userid);
 
     const requested = [...new Set([...change.add, ...change.remove])];
-    const known = await db
-      .selectFrom('tags')
-      .select('tag_id')
-      .where('tag_id', 'in', requested)
-      .where('deleted', '=', false)
-      .execute();
-    const unknown = requested.filter((id) => !known.some((k) => k.tag_id === id));
+    const live = await liveTagIds(db, requested);
+    const unknown = requested.filter((id) => !live.has(id));
     if (unknown.length) throw new AppError('bad_request', `unknown tag ids: ${unknown.join(', ')}`);
 
     try {
@@ -73,14 +69,8 @@ export class CustomerTags {
     const now = clock.now();
     const occasion = `api:${now.getTime()}:${randomBytes(4).toString('hex')}`;
     const changes = await db.transaction().execute(async (tx) => {
-      const current = await tx
-        .selectFrom('customer_tags')
-        .select('tag_id')
-        .where('external_userid', '=', externalUserid)
-        .where('userid', '=', userid)
-        .forUpdate()
-        .execute();
-      const next = new Set(current.map((r) => r.tag_id));
+      const current = await lockRelationTagIds(tx, externalUserid, userid);
+      const next = new Set(current);
       for (const id of change.add) next.add(id);
       for (const id of change.remove) next.delete(id);
       const result = await replaceRelationTags(tx, [{ externalUserid, userid, tagIds: [...next] }]);
@@ -88,16 +78,7 @@ export class CustomerTags {
       return result;
     });
 
-    const tags = await db
-      .selectFrom('customer_tags as ct')
-      .innerJoin('tags as t', 't.tag_id', 'ct.tag_id')
-      .innerJoin('tag_groups as g', 'g.group_id', 't.group_id')
-      .select(['t.tag_id', 't.name', 'g.group_id', 'g.name as group_name'])
-      .where('ct.external_userid', '=', externalUserid)
-      .where('ct.userid', '=', userid)
-      .orderBy('g.sort_order')
-      .orderBy('t.sort_order')
-      .execute();
+    const tags = await relationTags(db, externalUserid, userid);
     return {
       userid,
       tags: tags.map((t) => ({
@@ -124,13 +105,7 @@ export class CustomerTags {
       return user.userid;
     }
     const userid = requested ?? user.userid;
-    const relation = await this.deps.db
-      .selectFrom('follow_relations')
-      .select('userid')
-      .where('external_userid', '=', externalUserid)
-      .where('userid', '=', userid)
-      .where('status', 'in', VISIBLE_RELATION_STATUSES)
-      .executeTakeFirst();
+    const relation = await isFollowing(this.deps.db, externalUserid, userid);
     if (!relation) {
       throw new AppError(
         'bad_request',

@@ -16,7 +16,8 @@ export interface IntakeDedupe {
  *
  * Order of steps: check → enqueue with the hash as job id → remember. Two concurrent deliveries
  * of one event both pass the check but BullMQ keeps one job per id; a crash before `remember`
- * at worst lets a later redelivery run again, which the idempotent handlers absorb.
+ * at worst lets a redelivery after the job's removal run again, which the idempotent handlers
+ * absorb. Nothing is remembered before the job is safely queued, so no event can be lost.
  */
 export class CallbackIntake {
   constructor(
@@ -61,7 +62,9 @@ export class CallbackIntake {
         await this.jobs.enqueue('bot.staff-message', message.event, { jobId });
         break;
     }
-    await this.dedupe.remember(hash);
+    // Not awaited: the job id already dedupes while the job is retained; the marker only extends
+    // that past the job's removal, so WeCom's answer need not wait for it.
+    this.dedupe.remember(hash).catch(() => undefined);
     return 'enqueued';
   }
 }

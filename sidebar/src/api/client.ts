@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { apiErrorSchema, meSchema } from '../../../shared/api';
+import { apiErrorSchema, meSchema } from '../../../shared/api.js';
 import {
   customer360Schema,
   customerTimelineSchema,
@@ -10,9 +10,9 @@ import {
   type TagEdit,
   tagCatalogueSchema,
   tagEditResultSchema,
-} from '../../../shared/customer';
-import { quickReplyListSchema, renderedQuickReplyListSchema } from '../../../shared/quick-replies';
-import { sopTaskSchema, taskListSchema } from '../../../shared/sop';
+} from '../../../shared/customer.js';
+import { quickReplyListSchema, renderedQuickReplyListSchema } from '../../../shared/quick-replies.js';
+import { sopTaskSchema, taskListSchema } from '../../../shared/sop.js';
 
 /**
  * The sidebar's one way to the server. Every answer is checked against the schema the server
@@ -63,11 +63,16 @@ function withQuery(path: string, query?: Query): string {
 
 const seg = (s: string | number) => encodeURIComponent(String(s));
 
+/** The page's location, typed structurally so this module also compiles (and is tested) without the DOM lib. */
+const browser = () =>
+  (globalThis as unknown as { location: { pathname: string; search: string; assign(url: string): void } })
+    .location;
+
 export function createApiClient(options: ApiClientOptions = {}) {
   const doFetch: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const base = options.baseUrl ?? '';
-  const currentPath = options.currentPath ?? (() => `${location.pathname}${location.search}`);
-  const navigate = options.navigate ?? ((url: string) => location.assign(url));
+  const currentPath = options.currentPath ?? (() => `${browser().pathname}${browser().search}`);
+  const navigate = options.navigate ?? ((url: string) => browser().assign(url));
   let redirecting = false;
 
   async function request<S extends z.ZodType>(

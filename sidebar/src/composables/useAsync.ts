@@ -1,5 +1,5 @@
 import { type Ref, ref, shallowRef } from 'vue';
-import { describeError } from '../logic/errors';
+import { describeError } from '../logic/errors.js';
 
 export interface AsyncState<T> {
   data: Ref<T | undefined>;

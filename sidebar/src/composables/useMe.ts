@@ -1,6 +1,6 @@
 import { shallowRef } from 'vue';
-import type { Me } from '../../../shared/api';
-import { api } from '../api/client';
+import type { Me } from '../../../shared/api.js';
+import { api } from '../api/client.js';
 
 const me = shallowRef<Me>();
 let loading: Promise<Me | undefined> | undefined;

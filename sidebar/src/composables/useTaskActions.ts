@@ -1,11 +1,11 @@
 import { type Ref, ref } from 'vue';
-import type { SopTask } from '../../../shared/sop';
-import { api } from '../api/client';
-import { describeError, isCancelled } from '../logic/errors';
-import { MarkSentError, sendTask } from '../logic/task-actions';
-import type { TaskItem } from '../logic/tasks';
-import { showFailToast, showSuccessToast, showToast } from '../ui/vant';
-import type { useWeComAdapter } from './useWeComAdapter';
+import type { SopTask } from '../../../shared/sop.js';
+import { api } from '../api/client.js';
+import { describeError, isCancelled } from '../logic/errors.js';
+import { MarkSentError, sendTask } from '../logic/task-actions.js';
+import type { TaskItem } from '../logic/tasks.js';
+import { showToast } from '../ui/vant.js';
+import type { useWeComAdapter } from './useWeComAdapter.js';
 
 type Busy = 'send' | 'skip' | 'chat';
 
@@ -36,15 +36,15 @@ export function useTaskActions(tasks: Ref<TaskItem[]>, wecom: ReturnType<typeof 
     run(task, 'send', async () => {
       try {
         apply(await sendTask(task, { getAdapter: wecom.get, markSent: api.markTaskSent }));
-        showSuccessToast('已发送');
+        showToast('已发送');
       } catch (err) {
         if (err instanceof MarkSentError) {
           markPending.value = { ...markPending.value, [task.id]: true };
-          showFailToast({ message: `${err.message}：${describeError(err.cause)}`, duration: 4000 });
+          showToast({ message: `${err.message}：${describeError(err.cause)}`, duration: 4000 });
         } else if (isCancelled(err)) {
           showToast('已取消发送');
         } else {
-          showFailToast({ message: describeError(err), duration: 4000 });
+          showToast({ message: describeError(err), duration: 4000 });
         }
       }
     });
@@ -55,9 +55,9 @@ export function useTaskActions(tasks: Ref<TaskItem[]>, wecom: ReturnType<typeof 
       try {
         apply(await api.markTaskSent(task.id));
         markPending.value = { ...markPending.value, [task.id]: false };
-        showSuccessToast('已标记为已发送');
+        showToast('已标记为已发送');
       } catch (err) {
-        showFailToast({ message: describeError(err), duration: 4000 });
+        showToast({ message: describeError(err), duration: 4000 });
       }
     });
 
@@ -75,7 +75,7 @@ export function useTaskActions(tasks: Ref<TaskItem[]>, wecom: ReturnType<typeof 
         skipOpen.value = false;
         showToast('已跳过');
       } catch (err) {
-        showFailToast({ message: describeError(err), duration: 4000 });
+        showToast({ message: describeError(err), duration: 4000 });
       }
     });
   }
@@ -87,7 +87,7 @@ export function useTaskActions(tasks: Ref<TaskItem[]>, wecom: ReturnType<typeof 
         const adapter = await wecom.get();
         await adapter.openEnterpriseChat({ externalUserIds: [task.externalUserid] });
       } catch (err) {
-        if (!isCancelled(err)) showFailToast({ message: describeError(err), duration: 4000 });
+        if (!isCancelled(err)) showToast({ message: describeError(err), duration: 4000 });
       }
     });
 

@@ -1,8 +1,8 @@
 import { ref, shallowRef } from 'vue';
-import type { TimelineEntry } from '../../../shared/timeline';
-import { api } from '../api/client';
-import { describeError } from '../logic/errors';
-import { appendPage } from '../logic/timeline';
+import type { TimelineEntry } from '../../../shared/timeline.js';
+import { api } from '../api/client.js';
+import { describeError } from '../logic/errors.js';
+import { appendPage } from '../logic/timeline.js';
 
 export const TIMELINE_PAGE = 30;
 

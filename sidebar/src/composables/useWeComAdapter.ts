@@ -1,6 +1,6 @@
-import { api } from '../api/client';
-import { looksLikeWeCom } from '../logic/entry';
-import { isDemoFrame, useWeCom, type WeComAdapter, WeComCallError } from '../wecom';
+import { api } from '../api/client.js';
+import { looksLikeWeCom } from '../logic/entry.js';
+import { isDemoFrame, useWeCom, type WeComAdapter, WeComCallError } from '../wecom/index.js';
 
 /** True inside WeCom's webview or the /demo chat window: the chat calls can work here. */
 export function canUseWeCom(): boolean {

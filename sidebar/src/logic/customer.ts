@@ -1,5 +1,5 @@
-import type { Customer360 } from '../../../shared/customer';
-import { daysSince } from './time';
+import type { Customer360 } from '../../../shared/customer.js';
+import { daysSince } from './time.js';
 
 /** Chinese labels and badges for the customer header. */
 

@@ -1,4 +1,4 @@
-import type { WeComAdapter } from '../wecom/types';
+import type { WeComAdapter } from '../wecom/types.js';
 
 /**
  * Where the sidebar's entry (`/`, `/sidebar`) goes, decided by WeCom's `getContext().entry`:

@@ -1,5 +1,5 @@
-import { ApiError } from '../api/client';
-import { WeComCallError } from '../wecom/types';
+import { ApiError } from '../api/client.js';
+import { WeComCallError } from '../wecom/types.js';
 
 /** What a person reads when something failed: what happened, in Chinese, and the server's words. */
 export function describeError(err: unknown): string {

@@ -1,5 +1,5 @@
-import type { NoteInput } from '../../../shared/customer';
-import { shanghaiLocalToIso } from './time';
+import type { NoteInput } from '../../../shared/customer.js';
+import { shanghaiLocalToIso } from './time.js';
 
 /** The follow-up form (跟进): what it offers and how it becomes a POST …/notes body. */
 

@@ -1,5 +1,5 @@
-import { fillVariables, type QuickReply, type RenderedQuickReply } from '../../../shared/quick-replies';
-import type { ChatMessage } from '../wecom/types';
+import { fillVariables, type QuickReply, type RenderedQuickReply } from '../../../shared/quick-replies.js';
+import type { ChatMessage } from '../wecom/types.js';
 
 /**
  * Quick replies (话术库). For a customer the server fills the variables

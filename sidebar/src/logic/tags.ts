@@ -1,4 +1,4 @@
-import type { Customer360, TagCatalogue } from '../../../shared/customer';
+import type { Customer360, TagCatalogue } from '../../../shared/customer.js';
 
 /** The tag editor: which tags are the requester's own, and what a save has to add and remove. */
 

@@ -1,5 +1,5 @@
-import type { SopTask } from '../../../shared/sop';
-import type { WeComAdapter } from '../wecom/types';
+import type { SopTask } from '../../../shared/sop.js';
+import type { WeComAdapter } from '../wecom/types.js';
 
 /**
  * 发送 in one tap: the message goes into the open chat (sendChatMessage), then the task is marked

@@ -1,5 +1,5 @@
-import type { SopTask, TaskStatus } from '../../../shared/sop';
-import { shanghaiDay } from './time';
+import type { SopTask, TaskStatus } from '../../../shared/sop.js';
+import { shanghaiDay } from './time.js';
 
 /** SOP tasks as the salesperson sees them: what is overdue, what is due today, what comes later. */
 

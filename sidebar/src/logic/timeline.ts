@@ -1,14 +1,14 @@
-import type { TimelineEntry, TimelineKind } from '../../../shared/timeline';
-import { formatMoney } from './money';
-import { dayLabel, shanghaiDateTime, shanghaiDay, shanghaiTime } from './time';
+import { ACTOR_CUSTOMER, ACTOR_SYSTEM, type TimelineEntry, type TimelineKind } from '../../../shared/timeline.js';
+import type { IconName } from '../ui/icons.js';
+import { formatMoney } from './money.js';
+import { dayLabel, shanghaiDateTime, shanghaiDay, shanghaiTime } from './time.js';
 
 /** One readable Chinese line per timeline entry, and the day grouping of the timeline. */
 
 export type LineTone = 'primary' | 'success' | 'warning' | 'danger' | 'default';
 
 export interface TimelineLine {
-  /** a Vant icon name */
-  icon: string;
+  icon: IconName;
   tone: LineTone;
   text: string;
   /** a second line (a note's text, the message that was sent, …) */
@@ -54,16 +54,19 @@ function behaviorSubject(data: unknown): string {
 
 type Renderer = (d: Record<string, unknown>, actor: string, ctx: LineContext) => TimelineLine;
 
-const staffOf = (d: Record<string, unknown>, actor: string, ctx: LineContext) =>
-  ctx.staffName(str(d.userid) || actor);
+/** The staff member an entry is about: its `userid`, else a staff actor; 员工 when neither is known. */
+const staffOf = (d: Record<string, unknown>, actor: string, ctx: LineContext) => {
+  const userid = str(d.userid) || (actor === ACTOR_SYSTEM || actor === ACTOR_CUSTOMER ? '' : actor);
+  return userid ? ctx.staffName(userid) : '员工';
+};
 
 const RENDERERS: Record<TimelineKind, Renderer> = {
   contact_added: (d, a, ctx) => {
     const state = str(d.state);
     const via = state ? `（渠道 ${state}）` : '';
     return d.half === true
-      ? { icon: 'friends-o', tone: 'primary', text: `客户添加了 ${staffOf(d, a, ctx)}，待通过${via}` }
-      : { icon: 'friends-o', tone: 'success', text: `${staffOf(d, a, ctx)} 添加了客户${via}` };
+      ? { icon: 'user-add', tone: 'primary', text: `客户添加了 ${staffOf(d, a, ctx)}，待通过${via}` }
+      : { icon: 'user-add', tone: 'success', text: `${staffOf(d, a, ctx)} 添加了客户${via}` };
   },
   contact_edited: (d, a, ctx) => {
     const remark = str(d.remark);
@@ -75,47 +78,47 @@ const RENDERERS: Record<TimelineKind, Renderer> = {
     };
   },
   contact_deleted_by_staff: (d, a, ctx) => ({
-    icon: 'delete-o',
+    icon: 'user-remove',
     tone: 'warning',
     text: `${staffOf(d, a, ctx)} 删除了客户`,
   }),
   contact_deleted_by_customer: (d, a, ctx) => ({
-    icon: 'warning-o',
+    icon: 'alert',
     tone: 'danger',
     text: `客户删除了 ${staffOf(d, a, ctx)}（单删）`,
   }),
   contact_transferred: (d, a, ctx) =>
     d.failed === true
       ? {
-          icon: 'exchange',
+          icon: 'swap',
           tone: 'warning',
           text: `转接给 ${staffOf(d, a, ctx)} 失败`,
           ...(str(d.reason) ? { detail: str(d.reason) } : {}),
         }
-      : { icon: 'exchange', tone: 'default', text: `客户已从 ${staffOf(d, a, ctx)} 转接（继承）` },
-  group_joined: (d) => ({ icon: 'chat-o', tone: 'primary', text: `加入群聊${quoted(str(d.groupName)) || '「未命名群」'}` }),
-  group_left: (d) => ({ icon: 'chat-o', tone: 'warning', text: `退出群聊${quoted(str(d.groupName)) || '「未命名群」'}` }),
+      : { icon: 'swap', tone: 'default', text: `客户已从 ${staffOf(d, a, ctx)} 转接（继承）` },
+  group_joined: (d) => ({ icon: 'chat', tone: 'primary', text: `加入群聊${quoted(str(d.groupName)) || '「未命名群」'}` }),
+  group_left: (d) => ({ icon: 'chat', tone: 'warning', text: `退出群聊${quoted(str(d.groupName)) || '「未命名群」'}` }),
   tag_added: (d, a, ctx) => ({
-    icon: 'label-o',
+    icon: 'tag',
     tone: 'primary',
     text: `${staffOf(d, a, ctx)} 添加标签${quoted(str(d.tagName) || str(d.tagId))}`,
   }),
   tag_removed: (d, a, ctx) => ({
-    icon: 'label-o',
+    icon: 'tag',
     tone: 'default',
     text: `${staffOf(d, a, ctx)} 移除标签${quoted(str(d.tagName) || str(d.tagId))}`,
   }),
   order_paid: (d) => {
     const items = num(d.itemCount);
     return {
-      icon: 'shopping-cart-o',
+      icon: 'cart',
       tone: 'success',
       text: `下单 ${formatMoney(num(d.amountFen))}${items ? `（${items} 件）` : ''}`,
       ...(str(d.orderId) ? { detail: `订单号 ${str(d.orderId)}` } : {}),
     };
   },
   order_refunded: (d) => ({
-    icon: 'cash-back-record',
+    icon: 'refund',
     tone: 'danger',
     text: `退款 ${formatMoney(num(d.amountFen))}`,
     ...(str(d.orderId) ? { detail: `订单号 ${str(d.orderId)}` } : {}),
@@ -124,19 +127,19 @@ const RENDERERS: Record<TimelineKind, Renderer> = {
     const value = num(d.valueFen);
     const expires = str(d.expiresAt);
     return {
-      icon: 'coupon-o',
+      icon: 'coupon',
       tone: 'primary',
       text: `获得优惠券${quoted(str(d.name))}${value !== undefined ? ` ${formatMoney(value)}` : ''}`,
       ...(expires ? { detail: `${shanghaiDateTime(expires)} 到期` } : {}),
     };
   },
-  coupon_used: (d) => ({ icon: 'coupon-o', tone: 'success', text: `使用了优惠券${quoted(str(d.name))}` }),
-  coupon_expired: (d) => ({ icon: 'coupon-o', tone: 'default', text: `优惠券${quoted(str(d.name))}已过期` }),
+  coupon_used: (d) => ({ icon: 'coupon', tone: 'success', text: `使用了优惠券${quoted(str(d.name))}` }),
+  coupon_expired: (d) => ({ icon: 'coupon', tone: 'default', text: `优惠券${quoted(str(d.name))}已过期` }),
   behavior: (d) => {
     const kind = str(d.eventKind);
     const subject = behaviorSubject(d.data);
     return {
-      icon: kind === 'cart_add' ? 'cart-o' : 'eye-o',
+      icon: kind === 'cart_add' || kind === 'checkout_start' ? 'cart' : 'eye',
       tone: kind === 'cart_add' || kind === 'checkout_start' ? 'warning' : 'default',
       text: `${BEHAVIOR_LABELS[kind] ?? kind ?? '互动'}${quoted(subject)}`,
     };
@@ -145,19 +148,19 @@ const RENDERERS: Record<TimelineKind, Renderer> = {
     const status = str(d.followStatus);
     const remind = str(d.remindAt);
     return {
-      icon: 'notes-o',
+      icon: 'note',
       tone: 'primary',
       text: `${staffOf(d, a, ctx)} 添加跟进${status ? `（${status}）` : ''}`,
       detail: [str(d.text), remind ? `提醒：${shanghaiDateTime(remind)}` : ''].filter(Boolean).join('\n'),
     };
   },
   sop_task_created: (d, a, ctx) => ({
-    icon: 'todo-list-o',
+    icon: 'task',
     tone: 'primary',
     text: `SOP${quoted(str(d.ruleName))}生成任务，待 ${staffOf(d, a, ctx)} 发送`,
   }),
   sop_message_sent: (d, a, ctx) => ({
-    icon: 'passed',
+    icon: 'check',
     tone: 'success',
     text: `${staffOf(d, a, ctx)} 发送了 SOP${quoted(str(d.ruleName))}消息`,
     ...(str(d.message) ? { detail: str(d.message) } : {}),
@@ -165,10 +168,10 @@ const RENDERERS: Record<TimelineKind, Renderer> = {
   sop_task_skipped: (d, a, ctx) => {
     const reason = str(d.reason);
     if (reason in SKIP_REASON_LABELS) {
-      return { icon: 'underway-o', tone: 'default', text: `SOP${quoted(str(d.ruleName))}未触达：${SKIP_REASON_LABELS[reason]}` };
+      return { icon: 'skip', tone: 'default', text: `SOP${quoted(str(d.ruleName))}未触达：${SKIP_REASON_LABELS[reason]}` };
     }
     return {
-      icon: 'underway-o',
+      icon: 'skip',
       tone: 'default',
       text: `${staffOf(d, a, ctx)} 跳过了 SOP${quoted(str(d.ruleName))}`,
       ...(reason ? { detail: `原因：${reason}` } : {}),
@@ -178,7 +181,7 @@ const RENDERERS: Record<TimelineKind, Renderer> = {
 
 export function timelineLine(entry: Pick<TimelineEntry, 'kind' | 'actor' | 'data'>, ctx: LineContext): TimelineLine {
   const render = RENDERERS[entry.kind];
-  if (!render) return { icon: 'info-o', tone: 'default', text: entry.kind };
+  if (!render) return { icon: 'info', tone: 'default', text: entry.kind };
   return render(entry.data ?? {}, entry.actor, ctx);
 }
 
