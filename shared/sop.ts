@@ -24,6 +24,7 @@ export const SKIP_REASONS = ['frequency_cap'] as const;
 
 /** Variables a message template may use, and the triggers that can fill them. */
 export const TEMPLATE_VARIABLES = {
+  /** the owning salesperson's remark for the customer, else the customer's WeCom name */
   name: { label: '客户称呼', triggers: SOP_TRIGGERS },
   staffName: { label: '跟进员工', triggers: SOP_TRIGGERS },
   couponName: { label: '优惠券名称', triggers: ['coupon_expiry'] },

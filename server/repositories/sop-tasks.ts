@@ -25,7 +25,7 @@ export interface TaskCreationResult extends ScanResult {
   staff: string[];
 }
 
-/** Audience filters over `cand` (candidate), `cu` (customer), `own` (owning relation), `st` (staff). */
+/** Audience filters over `cand` (candidate), `cu` (customer) and `own` (owning relation). */
 function audienceFilter(a: Audience): RawBuilder<boolean> {
   const parts: RawBuilder<unknown>[] = [];
   if (a.requiredTagIds.length) {
@@ -41,7 +41,8 @@ function audienceFilter(a: Audience): RawBuilder<boolean> {
   const staff: RawBuilder<unknown>[] = [];
   if (a.staffUserids.length) staff.push(sql`own.userid = ANY(${a.staffUserids}::text[])`);
   if (a.departmentIds.length)
-    staff.push(sql`coalesce(st.department_ids && ${a.departmentIds}::int[], false)`);
+    staff.push(sql`EXISTS (SELECT 1 FROM staff st
+      WHERE st.userid = own.userid AND st.department_ids && ${a.departmentIds}::int[])`);
   if (staff.length) parts.push(sql`(${sql.join(staff, sql` OR `)})`);
   if (a.lifecycleStages.length) parts.push(sql`cu.lifecycle_stage = ANY(${a.lifecycleStages}::text[])`);
   if (a.channelStates.length) {
@@ -76,8 +77,12 @@ export async function createTasks(db: Db, c: TaskCreation): Promise<TaskCreation
   };
 }
 
-/** The statement createTasks runs, for EXPLAIN (bench/scenarios/sop.ts). */
-export function taskCreationStatement(c: TaskCreation) {
+/**
+ * The selection half of the statement, as CTEs: `matched` (candidates in the audience, with
+ * owner and names), `fresh` (not yet handled, not in cooldown, with variant) and `ranked`
+ * (with `nth`, the customer's message count if this one is created).
+ */
+function selectionCtes(c: TaskCreation) {
   const { rule, now } = c;
   const cooldownSince = new Date(now.getTime() - rule.cooldownDays * 86_400_000);
   const variant = variantSql(
@@ -85,26 +90,18 @@ export function taskCreationStatement(c: TaskCreation) {
     sql`f.external_userid`,
     rule.variants.map((v) => v.weight),
   );
-  const template = sql`(${JSON.stringify(rule.variants.map((v) => v.template))}::jsonb ->> r.variant::int)`;
-  const message = renderSql(template, {
-    customerName: sql`r.customer_name`,
-    staffName: sql`r.staff_name`,
-    couponName: sql`r.coupon_name`,
-    couponExpiresAt: sql`r.coupon_expires_at`,
-    couponValueFen: sql`r.coupon_value_fen`,
-  });
-  return sql<{ matched: number; created: number; capped: number; staff: string[] | null }>`
-    WITH cand AS (${c.candidates}),
+  return sql`
+    cand AS (${c.candidates}),
     matched AS (
-      SELECT cand.*, own.userid, cu.name AS customer_name, coalesce(nullif(st.name, ''), own.userid) AS staff_name
+      SELECT cand.*, own.userid, coalesce(nullif(own.remark, ''), cu.name) AS customer_name,
+        coalesce(nullif((SELECT st.name FROM staff st WHERE st.userid = own.userid), ''), own.userid) AS staff_name
       FROM cand
       JOIN customers cu ON cu.external_userid = cand.external_userid
       JOIN LATERAL (
-        SELECT fr.userid, fr.state FROM follow_relations fr
+        SELECT fr.userid, fr.state, fr.remark FROM follow_relations fr
         WHERE fr.external_userid = cand.external_userid AND fr.status = 'active'
         ORDER BY fr.added_at DESC, fr.userid LIMIT 1
       ) own ON true
-      LEFT JOIN staff st ON st.userid = own.userid
       WHERE ${audienceFilter(rule.audience)}
     ),
     fresh AS (
@@ -120,7 +117,30 @@ export function taskCreationStatement(c: TaskCreation) {
             WHERE t.external_userid = f.external_userid AND t.created_at > ${c.cap.since}::timestamptz
               AND t.status IN ('pending', 'sent', 'done')) AS nth
       FROM fresh f
-    ),
+    )`;
+}
+
+/** Only the selection (for EXPLAIN in bench/scenarios/sop.ts): matched and creatable counts. */
+export function taskSelectionStatement(c: TaskCreation) {
+  return sql<{ matched: number; creatable: number }>`
+    WITH ${selectionCtes(c)}
+    SELECT (SELECT count(*) FROM matched)::int AS matched,
+      (SELECT count(*) FROM ranked WHERE nth <= ${c.cap.maxMessages}::int)::int AS creatable`;
+}
+
+/** The statement createTasks runs. */
+export function taskCreationStatement(c: TaskCreation) {
+  const { rule, now } = c;
+  const template = sql`(${rule.variants.map((v) => v.template)}::text[])[r.variant + 1]`;
+  const message = renderSql(template, {
+    customerName: sql`r.customer_name`,
+    staffName: sql`r.staff_name`,
+    couponName: sql`r.coupon_name`,
+    couponExpiresAt: sql`r.coupon_expires_at`,
+    couponValueFen: sql`r.coupon_value_fen`,
+  });
+  return sql<{ matched: number; created: number; capped: number; staff: string[] | null }>`
+    WITH ${selectionCtes(c)},
     inserted AS (
       INSERT INTO sop_tasks (rule_id, external_userid, userid, window_key, variant, message, status,
         due_at, created_at, delivery_mode, reason)

@@ -1,4 +1,5 @@
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
+import { workbenchRoute } from './workbench/routes';
 
 /**
  * The sidebar's routes. The workbench (`/workbench/*`) is lazily loaded and its code never
@@ -14,11 +15,8 @@ export const routes: RouteRecordRaw[] = [
   },
   { path: '/group/:chatId', name: 'group', component: () => import('./views/GroupView.vue') },
   { path: '/tasks/:id?', name: 'tasks', component: () => import('./views/TasksView.vue') },
-  {
-    path: '/workbench/:rest(.*)*',
-    name: 'workbench',
-    component: () => import('./views/WorkbenchPlaceholder.vue'),
-  },
+  // the supervisor workbench: layout and pages are lazily loaded (sidebar/src/workbench/routes.ts)
+  workbenchRoute,
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue') },
 ];
 

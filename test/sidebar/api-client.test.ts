@@ -64,12 +64,20 @@ describe('the API client', () => {
 
   it('turns { error: { code, message } } into a typed ApiError', async () => {
     const c = client(() =>
-      json(502, { error: { code: 'wecom_error', message: 'WeCom mark_tag failed: errcode 84061 not external contact', requestId: 'r1' } }),
+      json(502, {
+        error: {
+          code: 'wecom_error',
+          message: 'WeCom mark_tag failed: errcode 84061 not external contact',
+          requestId: 'r1',
+        },
+      }),
     );
     const err = await c.api.editTags('wm1', { add: ['t1'] }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApiError);
     expect(err).toMatchObject({ code: 'wecom_error', status: 502, requestId: 'r1' });
-    expect(describeError(err)).toBe('企业微信拒绝了操作：WeCom mark_tag failed: errcode 84061 not external contact');
+    expect(describeError(err)).toBe(
+      '企业微信拒绝了操作：WeCom mark_tag failed: errcode 84061 not external contact',
+    );
     expect(c.navigations).toEqual([]);
   });
 
@@ -125,7 +133,9 @@ describe('the API client', () => {
       revenueFen: 0,
     };
     const c = client((url) =>
-      url.startsWith('/api/tasks?') ? json(200, { tasks: [task], nextCursor: null, quietNow: false }) : json(200, task),
+      url.startsWith('/api/tasks?')
+        ? json(200, { tasks: [task], nextCursor: null, quietNow: false })
+        : json(200, task),
     );
     expect((await c.api.tasks({ scope: 'mine', status: 'open', limit: 200 })).tasks).toHaveLength(1);
     expect((await c.api.skipTask(7, '客户明确拒绝')).status).toBe('skipped');

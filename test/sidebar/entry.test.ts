@@ -27,7 +27,10 @@ describe('decideEntry', () => {
   it('sends a 1:1 chat and a contact profile to that customer', async () => {
     for (const entry of ['single_chat_tools', 'contact_profile']) {
       const f = fakeAdapter(entry, { contact: 'wmAB/c+d' });
-      expect(await decideEntry(async () => f.adapter)).toEqual({ kind: 'customer', path: '/customer/wmAB%2Fc%2Bd' });
+      expect(await decideEntry(async () => f.adapter)).toEqual({
+        kind: 'customer',
+        path: '/customer/wmAB%2Fc%2Bd',
+      });
       expect(f.calls).toEqual(['getContext', 'getCurExternalContact']);
     }
   });
@@ -40,7 +43,10 @@ describe('decideEntry', () => {
 
   it('sends any other entry (workbench, app message) to my tasks', async () => {
     for (const entry of ['normal', 'chat_attachment', 'single_kf_tools']) {
-      expect(await decideEntry(async () => fakeAdapter(entry).adapter)).toEqual({ kind: 'tasks', path: '/tasks' });
+      expect(await decideEntry(async () => fakeAdapter(entry).adapter)).toEqual({
+        kind: 'tasks',
+        path: '/tasks',
+      });
     }
   });
 
@@ -51,7 +57,10 @@ describe('decideEntry', () => {
       }),
     ).toEqual({ kind: 'outside', reason: 'getContext:fail not in wecom' });
     const hanging = { ...fakeAdapter('normal').adapter, getContext: () => new Promise<never>(() => {}) };
-    expect(await decideEntry(async () => hanging, 20)).toEqual({ kind: 'outside', reason: 'getContext timed out' });
+    expect(await decideEntry(async () => hanging, 20)).toEqual({
+      kind: 'outside',
+      reason: 'getContext timed out',
+    });
   });
 
   it('lets a failing getCurExternalContact surface as an error (the view offers 重试)', async () => {

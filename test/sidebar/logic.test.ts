@@ -10,23 +10,24 @@ import {
   timeLeft,
 } from '../../sidebar/src/logic/customer.js';
 import { noteInput } from '../../sidebar/src/logic/notes.js';
-import { chatMessageFor, matchesQuery, missingHint, renderLocally } from '../../sidebar/src/logic/quick-replies.js';
+import {
+  chatMessageFor,
+  matchesQuery,
+  missingHint,
+  renderLocally,
+} from '../../sidebar/src/logic/quick-replies.js';
+import { editorGroups, myTagIds, tagDiff } from '../../sidebar/src/logic/tags.js';
 import { MarkSentError, sendTask } from '../../sidebar/src/logic/task-actions.js';
 import { bucketTasks, dueText, highlightedTaskId, replaceTask } from '../../sidebar/src/logic/tasks.js';
-import { editorGroups, myTagIds, tagDiff } from '../../sidebar/src/logic/tags.js';
 import type { ChatMessage } from '../../sidebar/src/wecom/types.js';
 
 const HOUR = 3_600_000;
 
 describe('customer badges', () => {
   it('names lifecycle stages in Chinese', () => {
-    expect(['new', 'active', 'silent', 'churn_risk', 'lost'].map((s) => lifecycleBadge(s as 'new').label)).toEqual([
-      '新客',
-      '活跃',
-      '沉默',
-      '流失风险',
-      '已流失',
-    ]);
+    expect(
+      ['new', 'active', 'silent', 'churn_risk', 'lost'].map((s) => lifecycleBadge(s as 'new').label),
+    ).toEqual(['新客', '活跃', '沉默', '流失风险', '已流失']);
   });
 
   it('turns the intent score into 高/中/低', () => {
@@ -98,7 +99,12 @@ describe('quick replies', () => {
   });
 
   it('builds the chat message per kind', () => {
-    const text = renderLocally(reply({}), { name: '王小美', staffName: '张三', coupon: '满300减50', couponValue: '50' });
+    const text = renderLocally(reply({}), {
+      name: '王小美',
+      staffName: '张三',
+      coupon: '满300减50',
+      couponValue: '50',
+    });
     expect(chatMessageFor(text)).toEqual<ChatMessage>({
       msgtype: 'text',
       text: { content: '王小美您好，我是张三，您的满300减50（50元）快到期啦' },
@@ -116,7 +122,12 @@ describe('quick replies', () => {
     );
     expect(chatMessageFor(link)).toEqual<ChatMessage>({
       msgtype: 'news',
-      news: { link: 'https://shop.example/x', title: '新品 王小美', desc: '王小美专享', imgUrl: 'https://shop.example/x.png' },
+      news: {
+        link: 'https://shop.example/x',
+        title: '新品 王小美',
+        desc: '王小美专享',
+        imgUrl: 'https://shop.example/x.png',
+      },
     });
   });
 
@@ -132,7 +143,11 @@ describe('quick replies', () => {
 describe('tasks', () => {
   const now = new Date('2026-03-06T04:00:00Z'); // 12:00 Shanghai
   const at = (h: number) => new Date(now.getTime() + h * HOUR).toISOString();
-  const t = (id: number, dueInHours: number, status: 'pending' | 'sent' = 'pending') => ({ id, status, dueAt: at(dueInHours) });
+  const t = (id: number, dueInHours: number, status: 'pending' | 'sent' = 'pending') => ({
+    id,
+    status,
+    dueAt: at(dueInHours),
+  });
 
   it('buckets overdue, today (Shanghai) and later, soonest first', () => {
     const b = bucketTasks([t(1, 30), t(2, -1), t(3, 11.5), t(4, 2), t(5, -5), t(6, 1, 'sent')], now);
@@ -144,9 +159,18 @@ describe('tasks', () => {
 
   it('says when a task is due', () => {
     expect(dueText({ status: 'pending', dueAt: at(2) }, now)).toEqual({ text: '截止 14:00', overdue: false });
-    expect(dueText({ status: 'pending', dueAt: at(20) }, now)).toEqual({ text: '截止 明天 08:00', overdue: false });
-    expect(dueText({ status: 'pending', dueAt: at(-3) }, now)).toEqual({ text: '已逾期 3 小时', overdue: true });
-    expect(dueText({ status: 'pending', dueAt: at(-50) }, now)).toEqual({ text: '已逾期 2 天', overdue: true });
+    expect(dueText({ status: 'pending', dueAt: at(20) }, now)).toEqual({
+      text: '截止 明天 08:00',
+      overdue: false,
+    });
+    expect(dueText({ status: 'pending', dueAt: at(-3) }, now)).toEqual({
+      text: '已逾期 3 小时',
+      overdue: true,
+    });
+    expect(dueText({ status: 'pending', dueAt: at(-50) }, now)).toEqual({
+      text: '已逾期 2 天',
+      overdue: true,
+    });
   });
 
   it('reads the highlighted id of /tasks/:id', () => {
@@ -154,7 +178,15 @@ describe('tasks', () => {
     expect(highlightedTaskId(['7'])).toBe(7);
     expect(highlightedTaskId(undefined)).toBeUndefined();
     expect(highlightedTaskId('abc')).toBeUndefined();
-    expect(replaceTask([{ id: 1, v: 'a' }, { id: 2, v: 'b' }], { id: 2, v: 'c' })).toEqual([
+    expect(
+      replaceTask(
+        [
+          { id: 1, v: 'a' },
+          { id: 2, v: 'b' },
+        ],
+        { id: 2, v: 'c' },
+      ),
+    ).toEqual([
       { id: 1, v: 'a' },
       { id: 2, v: 'c' },
     ]);
@@ -176,15 +208,16 @@ describe('tasks', () => {
 
     steps.length = 0;
     const cancelled = { sendChatMessage: async () => Promise.reject(new Error('sendChatMessage:cancel')) };
-    await expect(sendTask({ id: 9, message: 'x' }, { getAdapter: async () => cancelled, markSent })).rejects.toThrow(
-      'cancel',
-    );
+    await expect(
+      sendTask({ id: 9, message: 'x' }, { getAdapter: async () => cancelled, markSent }),
+    ).rejects.toThrow('cancel');
     expect(steps).toEqual([]);
 
     const failing = async () => Promise.reject(new Error('503'));
-    const err = await sendTask({ id: 9, message: 'x' }, { getAdapter: async () => adapter, markSent: failing }).catch(
-      (e: unknown) => e,
-    );
+    const err = await sendTask(
+      { id: 9, message: 'x' },
+      { getAdapter: async () => adapter, markSent: failing },
+    ).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(MarkSentError);
   });
 });
@@ -193,7 +226,9 @@ describe('notes', () => {
   const now = new Date('2026-03-06T04:00:00Z');
 
   it('builds the POST body with follow status and a Shanghai remind time', () => {
-    expect(noteInput({ text: '  回访了  ', followStatus: '已沟通', remindLocal: '2026-03-07T09:30' }, now)).toEqual({
+    expect(
+      noteInput({ text: '  回访了  ', followStatus: '已沟通', remindLocal: '2026-03-07T09:30' }, now),
+    ).toEqual({
       ok: true,
       input: { text: '回访了', followStatus: '已沟通', remindAt: '2026-03-07T01:30:00.000Z' },
     });
@@ -225,12 +260,17 @@ describe('tag editor', () => {
 
   it('edits only my own tags and sends the difference', () => {
     expect(myTagIds(tagGroups)).toEqual(['t-vip', 't-gone']);
-    expect(tagDiff(['t-vip', 't-gone'], ['t-vip', 't-intent'])).toEqual({ add: ['t-intent'], remove: ['t-gone'] });
+    expect(tagDiff(['t-vip', 't-gone'], ['t-vip', 't-intent'])).toEqual({
+      add: ['t-intent'],
+      remove: ['t-gone'],
+    });
     expect(tagDiff(['a'], ['a'])).toEqual({ add: [], remove: [] });
   });
 
   it('keeps tags deleted from the catalogue removable', () => {
-    const catalogue = { groups: [{ groupId: 'g1', name: '客户等级', tags: [{ tagId: 't-vip', name: 'VIP' }] }] };
+    const catalogue = {
+      groups: [{ groupId: 'g1', name: '客户等级', tags: [{ tagId: 't-vip', name: 'VIP' }] }],
+    };
     expect(editorGroups(catalogue, tagGroups).map((g) => [g.name, g.tags.map((t) => t.tagId)])).toEqual([
       ['客户等级', ['t-vip']],
       ['已删除的标签', ['t-gone']],

@@ -37,31 +37,41 @@ describe('timelineLine', () => {
       tone: 'danger',
     });
     expect(line('contact_deleted_by_staff', { userid: 'zhangsan' }, 'zhangsan').text).toBe('张三 删除了客户');
-    expect(line('contact_added', { userid: 'zhangsan', state: 'live0618', half: false }, 'zhangsan').text).toBe(
-      '张三 添加了客户（渠道 live0618）',
-    );
+    expect(
+      line('contact_added', { userid: 'zhangsan', state: 'live0618', half: false }, 'zhangsan').text,
+    ).toBe('张三 添加了客户（渠道 live0618）');
     expect(line('contact_added', { userid: 'zhangsan', state: null, half: true }, 'zhangsan').text).toBe(
       '客户添加了 张三，待通过',
     );
     expect(line('contact_edited', { userid: 'zhangsan', remark: '老客户' }, 'zhangsan').text).toBe(
       '张三 修改备注为「老客户」',
     );
-    expect(line('contact_transferred', { userid: 'wangwu', failed: true, reason: 'customer_refused' }).text).toBe(
-      '转接给 wangwu 失败',
-    );
+    expect(
+      line('contact_transferred', { userid: 'wangwu', failed: true, reason: 'customer_refused' }).text,
+    ).toBe('转接给 wangwu 失败');
   });
 
   it('reads groups, behaviour and notes', () => {
-    expect(line('group_joined', { chatId: 'c', groupName: '会员福利群' }).text).toBe('加入群聊「会员福利群」');
+    expect(line('group_joined', { chatId: 'c', groupName: '会员福利群' }).text).toBe(
+      '加入群聊「会员福利群」',
+    );
     expect(line('group_left', { chatId: 'c', groupName: '' }).text).toBe('退出群聊「未命名群」');
     expect(line('behavior', { eventKind: 'product_view', data: { productName: '保温杯' } }).text).toBe(
       '浏览商品「保温杯」',
     );
-    expect(line('behavior', { eventKind: 'cart_add', data: {} })).toMatchObject({ text: '加入购物车', icon: 'cart' });
+    expect(line('behavior', { eventKind: 'cart_add', data: {} })).toMatchObject({
+      text: '加入购物车',
+      icon: 'cart',
+    });
     expect(line('behavior', { eventKind: 'mystery', data: {} }).text).toBe('mystery');
     const note = line(
       'note',
-      { userid: 'zhangsan', text: '客户想要红色款', followStatus: '待回访', remindAt: '2026-03-06T01:30:00Z' },
+      {
+        userid: 'zhangsan',
+        text: '客户想要红色款',
+        followStatus: '待回访',
+        remindAt: '2026-03-06T01:30:00Z',
+      },
       'zhangsan',
     );
     expect(note.text).toBe('张三 添加跟进（待回访）');
@@ -73,9 +83,15 @@ describe('timelineLine', () => {
       'SOP「优惠券到期提醒」生成任务，待 张三 发送',
     );
     expect(
-      line('sop_message_sent', { ruleName: '高意向客户优惠跟进', userid: 'zhangsan', message: '您好～' }, 'zhangsan'),
+      line(
+        'sop_message_sent',
+        { ruleName: '高意向客户优惠跟进', userid: 'zhangsan', message: '您好～' },
+        'zhangsan',
+      ),
     ).toMatchObject({ text: '张三 发送了 SOP「高意向客户优惠跟进」消息', detail: '您好～', tone: 'success' });
-    expect(line('sop_task_skipped', { ruleName: '流失召回', userid: 'lisi', reason: '客户明确拒绝' }, 'lisi')).toMatchObject({
+    expect(
+      line('sop_task_skipped', { ruleName: '流失召回', userid: 'lisi', reason: '客户明确拒绝' }, 'lisi'),
+    ).toMatchObject({
       text: '李四 跳过了 SOP「流失召回」',
       detail: '原因：客户明确拒绝',
     });

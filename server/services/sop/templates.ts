@@ -9,6 +9,7 @@ import { SHANGHAI_TZ } from './time.js';
  */
 
 export interface TemplateInputs {
+  /** the salesperson's remark for the customer, else the customer's name */
   customerName: RawBuilder<unknown>;
   staffName: RawBuilder<unknown>;
   couponName: RawBuilder<unknown>;

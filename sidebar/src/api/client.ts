@@ -56,7 +56,8 @@ type Query = Record<string, string | number | undefined | null>;
 function withQuery(path: string, query?: Query): string {
   if (!query) return path;
   const params = new URLSearchParams();
-  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null && v !== '') params.set(k, String(v));
+  for (const [k, v] of Object.entries(query))
+    if (v !== undefined && v !== null && v !== '') params.set(k, String(v));
   const qs = params.toString();
   return qs ? `${path}?${qs}` : path;
 }
@@ -108,8 +109,17 @@ export function createApiClient(options: ApiClientOptions = {}) {
     if (!res.ok) {
       const parsed = apiErrorSchema.safeParse(json);
       const error = parsed.success
-        ? new ApiError(parsed.data.error.code, parsed.data.error.message, res.status, parsed.data.error.requestId)
-        : new ApiError(res.status === 401 ? 'unauthorized' : 'http_error', `服务器返回 ${res.status}`, res.status);
+        ? new ApiError(
+            parsed.data.error.code,
+            parsed.data.error.message,
+            res.status,
+            parsed.data.error.requestId,
+          )
+        : new ApiError(
+            res.status === 401 ? 'unauthorized' : 'http_error',
+            `服务器返回 ${res.status}`,
+            res.status,
+          );
       if (res.status === 401 && !redirecting) {
         redirecting = true;
         navigate(loginUrl(currentPath()));
@@ -134,11 +144,15 @@ export function createApiClient(options: ApiClientOptions = {}) {
     request,
     me: () => request('GET', '/api/me', meSchema),
 
-    customer: (externalUserId: string) => request('GET', `/api/customers/${seg(externalUserId)}`, customer360Schema),
+    customer: (externalUserId: string) =>
+      request('GET', `/api/customers/${seg(externalUserId)}`, customer360Schema),
     timeline: (externalUserId: string, page: { before?: string | null; limit?: number } = {}) =>
       request(
         'GET',
-        withQuery(`/api/customers/${seg(externalUserId)}/timeline`, { before: page.before, limit: page.limit }),
+        withQuery(`/api/customers/${seg(externalUserId)}/timeline`, {
+          before: page.before,
+          limit: page.limit,
+        }),
         customerTimelineSchema,
       ),
     editTags: (externalUserId: string, change: TagEdit) =>
@@ -158,7 +172,8 @@ export function createApiClient(options: ApiClientOptions = {}) {
       request('GET', withQuery('/api/quick-replies', filter), quickReplyListSchema),
     quickReplySent: (id: number) =>
       request('POST', `/api/quick-replies/${seg(id)}/sent`, z.object({ timesSent: z.number().int() })),
-    jssdkSignatures: (url: string) => request('POST', '/api/jssdk/signatures', jssdkSignaturesSchema, { url }),
+    jssdkSignatures: (url: string) =>
+      request('POST', '/api/jssdk/signatures', jssdkSignaturesSchema, { url }),
 
     tasks: (
       query: {
@@ -171,7 +186,8 @@ export function createApiClient(options: ApiClientOptions = {}) {
     ) => request('GET', withQuery('/api/tasks', query), taskListSchema),
     task: (id: number) => request('GET', `/api/tasks/${seg(id)}`, sopTaskSchema),
     markTaskSent: (id: number) => request('POST', `/api/tasks/${seg(id)}/sent`, sopTaskSchema),
-    skipTask: (id: number, reason: string) => request('POST', `/api/tasks/${seg(id)}/skip`, sopTaskSchema, { reason }),
+    skipTask: (id: number, reason: string) =>
+      request('POST', `/api/tasks/${seg(id)}/skip`, sopTaskSchema, { reason }),
   };
 }
 

@@ -32,7 +32,9 @@ export function intentBadge(score: number): { level: '高' | '中' | '低'; labe
   return { level: '低', label: '低意向', tone: 'default' };
 }
 
-export function contactTypeBadge(type: Customer360['profile']['type']): { label: string; wecom: boolean } | null {
+export function contactTypeBadge(
+  type: Customer360['profile']['type'],
+): { label: string; wecom: boolean } | null {
   if (type === 'wechat') return { label: '微信', wecom: false };
   if (type === 'wecom') return { label: '企业微信', wecom: true };
   return null;
@@ -75,7 +77,10 @@ export function timeLeft(expiresAt: string, now: Date): string {
 }
 
 /** staff userid → name, from the followers of the customer (and the requester). */
-export function staffNames(view: Pick<Customer360, 'followers'> | null, me?: { userid: string; name: string }) {
+export function staffNames(
+  view: Pick<Customer360, 'followers'> | null,
+  me?: { userid: string; name: string },
+) {
   const names = new Map<string, string>();
   for (const f of view?.followers ?? []) if (f.name) names.set(f.userid, f.name);
   if (me?.name) names.set(me.userid, me.name);

@@ -36,7 +36,9 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, message: string)
 const reasonOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 export async function decideEntry(
-  getAdapter: () => Promise<Pick<WeComAdapter, 'getContext' | 'getCurExternalContact' | 'getCurExternalChat'>>,
+  getAdapter: () => Promise<
+    Pick<WeComAdapter, 'getContext' | 'getCurExternalContact' | 'getCurExternalChat'>
+  >,
   timeoutMs = CONTEXT_TIMEOUT_MS,
 ): Promise<EntryDecision> {
   let entry: string;
@@ -48,7 +50,11 @@ export async function decideEntry(
     return { kind: 'outside', reason: reasonOf(err) };
   }
   if (CUSTOMER_ENTRIES.includes(entry)) {
-    const id = await withTimeout(adapter.getCurExternalContact(), timeoutMs, 'getCurExternalContact timed out');
+    const id = await withTimeout(
+      adapter.getCurExternalContact(),
+      timeoutMs,
+      'getCurExternalContact timed out',
+    );
     return { kind: 'customer', path: `/customer/${encodeURIComponent(id)}` };
   }
   if (GROUP_ENTRIES.includes(entry)) {

@@ -44,14 +44,18 @@ export function chatMessageFor(reply: RenderedQuickReply): ChatMessage {
   }
   if (reply.kind === 'image') {
     // sendChatMessage sends images by media id only; the image goes as a card that opens it
-    return { msgtype: 'news', news: { link: reply.content, title: reply.title, desc: '', imgUrl: reply.content } };
+    return {
+      msgtype: 'news',
+      news: { link: reply.content, title: reply.title, desc: '', imgUrl: reply.content },
+    };
   }
   return { msgtype: 'text', text: { content: reply.rendered.content } };
 }
 
 /** What the list shows as the reply's body. */
 export function previewOf(reply: RenderedQuickReply): string {
-  if (reply.kind === 'link') return [reply.rendered.linkTitle, reply.rendered.content].filter(Boolean).join(' · ');
+  if (reply.kind === 'link')
+    return [reply.rendered.linkTitle, reply.rendered.content].filter(Boolean).join(' · ');
   if (reply.kind === 'image') return '[图片]';
   return reply.rendered.content;
 }

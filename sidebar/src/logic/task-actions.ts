@@ -9,7 +9,7 @@ import type { WeComAdapter } from '../wecom/types.js';
 /** The message went out but the server did not record it; retrying should only re-mark. */
 export class MarkSentError extends Error {
   override name = 'MarkSentError';
-  constructor(readonly cause: unknown) {
+  constructor(override readonly cause: unknown) {
     super('消息已发送，但任务状态未能更新');
   }
 }
@@ -19,7 +19,10 @@ export interface TaskActionDeps {
   markSent(id: number): Promise<SopTask>;
 }
 
-export async function sendTask(task: Pick<SopTask, 'id' | 'message'>, deps: TaskActionDeps): Promise<SopTask> {
+export async function sendTask(
+  task: Pick<SopTask, 'id' | 'message'>,
+  deps: TaskActionDeps,
+): Promise<SopTask> {
   const adapter = await deps.getAdapter();
   await adapter.sendChatMessage({ msgtype: 'text', text: { content: task.message } });
   try {

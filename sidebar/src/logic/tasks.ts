@@ -30,7 +30,10 @@ export interface TaskBuckets<T> {
 }
 
 /** Splits tasks by due time against now (Shanghai days), each bucket soonest due first. */
-export function bucketTasks<T extends Pick<SopTask, 'status' | 'dueAt'>>(tasks: readonly T[], now: Date): TaskBuckets<T> {
+export function bucketTasks<T extends Pick<SopTask, 'status' | 'dueAt'>>(
+  tasks: readonly T[],
+  now: Date,
+): TaskBuckets<T> {
   const today = shanghaiDay(now);
   const out: TaskBuckets<T> = { overdue: [], today: [], later: [], closed: [] };
   for (const t of tasks) {
@@ -74,15 +77,24 @@ export interface TaskItem {
   customerName?: string;
   externalUserid?: string;
   skippedReason?: string | null;
+  /** the salesperson the task belongs to */
+  userid?: string;
 }
 
 /** 截止 10:00 / 截止 明天 10:00 / 已逾期 2 小时 */
-export function dueText(task: Pick<TaskItem, 'dueAt' | 'status'>, now: Date): { text: string; overdue: boolean } {
+export function dueText(
+  task: Pick<TaskItem, 'dueAt' | 'status'>,
+  now: Date,
+): { text: string; overdue: boolean } {
   const due = Date.parse(task.dueAt);
   if (Number.isNaN(due)) return { text: '', overdue: false };
   if (task.status === 'pending' && due < now.getTime()) {
     const hours = Math.floor((now.getTime() - due) / 3_600_000);
-    return { text: hours >= 24 ? `已逾期 ${Math.floor(hours / 24)} 天` : hours >= 1 ? `已逾期 ${hours} 小时` : '已逾期', overdue: true };
+    return {
+      text:
+        hours >= 24 ? `已逾期 ${Math.floor(hours / 24)} 天` : hours >= 1 ? `已逾期 ${hours} 小时` : '已逾期',
+      overdue: true,
+    };
   }
   const day = shanghaiDay(task.dueAt);
   const today = shanghaiDay(now);

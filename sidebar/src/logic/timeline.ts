@@ -1,4 +1,9 @@
-import { ACTOR_CUSTOMER, ACTOR_SYSTEM, type TimelineEntry, type TimelineKind } from '../../../shared/timeline.js';
+import {
+  ACTOR_CUSTOMER,
+  ACTOR_SYSTEM,
+  type TimelineEntry,
+  type TimelineKind,
+} from '../../../shared/timeline.js';
 import type { IconName } from '../ui/icons.js';
 import { formatMoney } from './money.js';
 import { dayLabel, shanghaiDateTime, shanghaiDay, shanghaiTime } from './time.js';
@@ -96,8 +101,16 @@ const RENDERERS: Record<TimelineKind, Renderer> = {
           ...(str(d.reason) ? { detail: str(d.reason) } : {}),
         }
       : { icon: 'swap', tone: 'default', text: `客户已从 ${staffOf(d, a, ctx)} 转接（继承）` },
-  group_joined: (d) => ({ icon: 'chat', tone: 'primary', text: `加入群聊${quoted(str(d.groupName)) || '「未命名群」'}` }),
-  group_left: (d) => ({ icon: 'chat', tone: 'warning', text: `退出群聊${quoted(str(d.groupName)) || '「未命名群」'}` }),
+  group_joined: (d) => ({
+    icon: 'chat',
+    tone: 'primary',
+    text: `加入群聊${quoted(str(d.groupName)) || '「未命名群」'}`,
+  }),
+  group_left: (d) => ({
+    icon: 'chat',
+    tone: 'warning',
+    text: `退出群聊${quoted(str(d.groupName)) || '「未命名群」'}`,
+  }),
   tag_added: (d, a, ctx) => ({
     icon: 'tag',
     tone: 'primary',
@@ -141,7 +154,7 @@ const RENDERERS: Record<TimelineKind, Renderer> = {
     return {
       icon: kind === 'cart_add' || kind === 'checkout_start' ? 'cart' : 'eye',
       tone: kind === 'cart_add' || kind === 'checkout_start' ? 'warning' : 'default',
-      text: `${BEHAVIOR_LABELS[kind] ?? kind ?? '互动'}${quoted(subject)}`,
+      text: `${BEHAVIOR_LABELS[kind] ?? (kind || '互动')}${quoted(subject)}`,
     };
   },
   note: (d, a, ctx) => {
@@ -168,7 +181,11 @@ const RENDERERS: Record<TimelineKind, Renderer> = {
   sop_task_skipped: (d, a, ctx) => {
     const reason = str(d.reason);
     if (reason in SKIP_REASON_LABELS) {
-      return { icon: 'skip', tone: 'default', text: `SOP${quoted(str(d.ruleName))}未触达：${SKIP_REASON_LABELS[reason]}` };
+      return {
+        icon: 'skip',
+        tone: 'default',
+        text: `SOP${quoted(str(d.ruleName))}未触达：${SKIP_REASON_LABELS[reason]}`,
+      };
     }
     return {
       icon: 'skip',
@@ -179,7 +196,10 @@ const RENDERERS: Record<TimelineKind, Renderer> = {
   },
 };
 
-export function timelineLine(entry: Pick<TimelineEntry, 'kind' | 'actor' | 'data'>, ctx: LineContext): TimelineLine {
+export function timelineLine(
+  entry: Pick<TimelineEntry, 'kind' | 'actor' | 'data'>,
+  ctx: LineContext,
+): TimelineLine {
   const render = RENDERERS[entry.kind];
   if (!render) return { icon: 'info', tone: 'default', text: entry.kind };
   return render(entry.data ?? {}, entry.actor, ctx);
@@ -194,7 +214,10 @@ export interface TimelineDay<E> {
 }
 
 /** Groups newest-first entries by Shanghai day, keeping their order; each entry gains its `HH:mm`. */
-export function groupByDay<E extends { occurredAt: string }>(entries: readonly E[], now: Date): TimelineDay<E>[] {
+export function groupByDay<E extends { occurredAt: string }>(
+  entries: readonly E[],
+  now: Date,
+): TimelineDay<E>[] {
   const days: TimelineDay<E>[] = [];
   for (const entry of entries) {
     const day = shanghaiDay(entry.occurredAt);
