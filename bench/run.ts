@@ -3,6 +3,7 @@ import { callbacksScenario } from './scenarios/callbacks.js';
 import { customer360Scenario } from './scenarios/customer360.js';
 import { httpScenario } from './scenarios/http.js';
 import { ingestScenario } from './scenarios/ingest.js';
+import { sidebarScenario } from './scenarios/sidebar.js';
 import { sopScenario } from './scenarios/sop.js';
 import { syncScenario } from './scenarios/sync.js';
 
@@ -12,6 +13,7 @@ const scenarios: Record<string, () => Scenario> = {
   sync: syncScenario,
   ingest: ingestScenario,
   customer360: customer360Scenario,
+  sidebar: sidebarScenario,
   sop: sopScenario,
 };
 

@@ -107,7 +107,7 @@ export const highIntentParamsSchema = z.strictObject({
    * how far back a scheduled scan looks for new signals: events are evaluated as they arrive,
    * the scan (every 10 minutes by default) only catches what a lost job missed
    */
-  lookbackHours: hours.default(2),
+  lookbackHours: hours.default(0.5),
   conversionDays,
 });
 
@@ -126,8 +126,8 @@ export const churnRiskParamsSchema = z.strictObject({
   memberCenterStreakDays: z.number().int().min(0).max(30).default(3),
   /** anyone with no interaction for this many days (one recall per silence) */
   silentDays: days.default(90),
-  /** a silence that began up to this many days before the line is still recalled */
-  catchUpDays: days.default(3),
+  /** a silence that crossed the line up to this many days ago is still recalled (a missed daily scan) */
+  catchUpDays: days.default(2),
   conversionDays,
 });
 
@@ -168,6 +168,8 @@ export const audienceSchema = z.strictObject({
   lifecycleStages: z.array(z.enum(LIFECYCLE_STAGES)).max(5).default([]),
   /** acquired through one of these channel codes (`state`) */
   channelStates: z.array(z.string().trim().min(1).max(30)).max(100).default([]),
+  /** also customers with an open data-quality flag (数据清洗), who are left out by default */
+  includeFlagged: z.boolean().default(false),
 });
 export type Audience = z.output<typeof audienceSchema>;
 

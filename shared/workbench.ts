@@ -17,6 +17,9 @@ export type RemindResult = z.infer<typeof remindResultSchema>;
 /** GET /api/workbench/audience-options: the rule editor's salespeople and channel codes. */
 export const audienceOptionsSchema = z.object({
   staff: z.array(z.object({ userid: z.string(), name: z.string() })),
-  channels: z.array(z.object({ state: z.string(), customers: z.number().int() })),
+  /** channel codes (`state`), the 渠道活码 channel's name where one has that code */
+  channels: z.array(
+    z.object({ state: z.string(), name: z.string().nullable(), customers: z.number().int() }),
+  ),
 });
 export type AudienceOptions = z.infer<typeof audienceOptionsSchema>;

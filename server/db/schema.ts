@@ -274,6 +274,44 @@ export interface QuickRepliesTable {
   updated_at: DefaultedTimestamp;
 }
 
+export interface ChannelsTable {
+  id: Generated<number>;
+  name: string;
+  state: string;
+  config_id: string | null;
+  qr_code: string | null;
+  way_type: Generated<number>;
+  staff_userids: Generated<string[]>;
+  tag_ids: Generated<string[]>;
+  welcome_text: string | null;
+  cost_fen: Generated<number>;
+  created_by: string | null;
+  created_at: DefaultedTimestamp;
+  updated_at: DefaultedTimestamp;
+  deleted_at: Timestamp | null;
+}
+
+export interface TargetsTable {
+  month: string;
+  scope: 'team' | 'staff';
+  userid: string | null;
+  metric: string;
+  value: number;
+  updated_by: string | null;
+  updated_at: DefaultedTimestamp;
+}
+
+export interface CustomerFlagsTable {
+  id: Generated<number>;
+  external_userid: string;
+  flag: string;
+  detection_key: Generated<string>;
+  detail: Json;
+  detected_at: Timestamp;
+  cleared_at: Timestamp | null;
+  cleared_by: string | null;
+}
+
 export interface Database {
   staff: StaffTable;
   customers: CustomersTable;
@@ -296,6 +334,9 @@ export interface Database {
   staff_behavior_daily: StaffBehaviorDailyTable;
   settings: SettingsTable;
   quick_replies: QuickRepliesTable;
+  channels: ChannelsTable;
+  targets: TargetsTable;
+  customer_flags: CustomerFlagsTable;
 }
 
 export type Customer = Selectable<CustomersTable>;

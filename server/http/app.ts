@@ -7,6 +7,7 @@ import { sameOriginForMutations } from './middleware/auth.js';
 import { errorHandler, notFoundHandler } from './middleware/error-handler.js';
 import { requestId } from './middleware/request-id.js';
 import { sessions } from './middleware/session.js';
+import { acquisitionRoutes } from './routes/acquisition.js';
 import { adminQueueRoutes } from './routes/admin-queues.js';
 import { authRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
@@ -79,6 +80,7 @@ export function createApp(ctx: AppContext, services: Services, extraRoutes: read
   app.use('/api', taskRoutes(services));
   app.use('/api', reportRoutes(services));
   app.use('/api', workbenchRoutes(ctx, services));
+  app.use('/api', acquisitionRoutes(services));
   app.use(adminQueueRoutes(ctx));
   // e.g. the demo chat window, in demo mode only
   for (const routes of extraRoutes) app.use(routes);

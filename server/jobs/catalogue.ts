@@ -60,6 +60,17 @@ export const jobCatalogue = {
   'sop.mass-poll': { queue: 'delivery', schema: z.object({}) },
   'sop.daily-report': { queue: 'default', schema: z.object({}) },
   'reports.sync-behavior': { queue: 'default', schema: z.object({}) },
+  // acquisition channels and data quality (services/channels, services/data-quality)
+  'channels.apply-tags': {
+    queue: 'sync',
+    schema: z.object({
+      externalUserid: z.string(),
+      userid: z.string(),
+      state: z.string(),
+      eventTime: z.number().int(),
+    }),
+  },
+  'data-quality.scan': { queue: 'default', schema: z.object({}) },
 } as const satisfies Record<string, JobDefinition>;
 
 export type JobName = keyof typeof jobCatalogue;

@@ -26,5 +26,7 @@ export function createJobHandlers(ctx: AppContext, services: Services): JobHandl
     'sop.mass-poll': () => services.sop.massSends.poll(),
     'sop.daily-report': () => services.sop.bot.dailyReport(),
     'reports.sync-behavior': () => services.sop.behaviorSync.run(),
+    'channels.apply-tags': (data) => services.channels.applyTags(data),
+    'data-quality.scan': () => services.dataQuality.scan(),
   };
 }

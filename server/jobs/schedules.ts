@@ -25,4 +25,6 @@ export const schedules: Schedule[] = [
   { id: 'sop-outcomes', job: 'sop.outcomes', data: {}, pattern: '15 * * * *' },
   { id: 'sop-daily-report', job: 'sop.daily-report', data: {}, pattern: '*/5 * * * *' },
   { id: 'reports-sync-behavior', job: 'reports.sync-behavior', data: {}, pattern: '0 6 * * *' },
+  // 数据清洗: raise and close data-quality flags after the nightly sync and derived refresh
+  { id: 'data-quality-scan', job: 'data-quality.scan', data: {}, pattern: '0 4 * * *' },
 ];

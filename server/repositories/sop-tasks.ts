@@ -3,6 +3,7 @@ import type { Audience, DeliveryMode, ScanResult, Variant } from '../../shared/s
 import type { Db } from '../db/database.js';
 import { renderSql } from '../services/sop/templates.js';
 import { variantSql } from '../services/sop/variants.js';
+import { unflagged } from './customer-flags.js';
 
 export interface TaskCreation {
   rule: {
@@ -15,6 +16,8 @@ export interface TaskCreation {
   };
   /** the trigger's candidate relation (see services/sop/triggers/index.ts) */
   candidates: RawBuilder<unknown>;
+  /** the trigger's message details for a row `r` being created: a LATERAL subquery, or none */
+  details?: RawBuilder<unknown> | undefined;
   now: Date;
   dueAt: Date;
   cap: { maxMessages: number; since: Date };
@@ -25,18 +28,18 @@ export interface TaskCreationResult extends ScanResult {
   staff: string[];
 }
 
-/** Audience filters over `cand` (candidate), `cu` (customer) and `own` (owning relation). */
-function audienceFilter(a: Audience): RawBuilder<boolean> {
+/** Audience filters over the candidate (`cand`), `cu` (customer) and `own` (owning relation). */
+function audienceFilter(a: Audience, cand: RawBuilder<unknown>): RawBuilder<boolean> {
   const parts: RawBuilder<unknown>[] = [];
   if (a.requiredTagIds.length) {
     parts.push(sql`NOT EXISTS (
       SELECT 1 FROM unnest(${a.requiredTagIds}::text[]) req(tag_id)
       WHERE NOT EXISTS (SELECT 1 FROM customer_tags ct
-        WHERE ct.external_userid = cand.external_userid AND ct.tag_id = req.tag_id))`);
+        WHERE ct.external_userid = ${cand}.external_userid AND ct.tag_id = req.tag_id))`);
   }
   if (a.excludedTagIds.length) {
     parts.push(sql`NOT EXISTS (SELECT 1 FROM customer_tags ct
-      WHERE ct.external_userid = cand.external_userid AND ct.tag_id = ANY(${a.excludedTagIds}::text[]))`);
+      WHERE ct.external_userid = ${cand}.external_userid AND ct.tag_id = ANY(${a.excludedTagIds}::text[]))`);
   }
   const staff: RawBuilder<unknown>[] = [];
   if (a.staffUserids.length) staff.push(sql`own.userid = ANY(${a.staffUserids}::text[])`);
@@ -50,6 +53,8 @@ function audienceFilter(a: Audience): RawBuilder<boolean> {
       sql`(own.state = ANY(${a.channelStates}::text[]) OR cu.channel_state = ANY(${a.channelStates}::text[]))`,
     );
   }
+  // customers with an open data-quality flag are left out unless the rule opts in
+  if (!a.includeFlagged) parts.push(unflagged(sql`${cand}.external_userid`));
   return parts.length ? sql<boolean>`${sql.join(parts, sql` AND `)}` : sql<boolean>`true`;
 }
 
@@ -78,53 +83,68 @@ export async function createTasks(db: Db, c: TaskCreation): Promise<TaskCreation
 }
 
 /**
- * The selection half of the statement, as CTEs: `matched` (candidates in the audience, with
- * owner and names), `fresh` (not yet handled, not in cooldown, with variant) and `ranked`
- * (with `nth`, the customer's message count if this one is created).
+ * The selection half of the statement, as CTEs:
+ * - `cand` the trigger's candidates;
+ * - `seen` adds, from ONE look at the customer's tasks, whether this rule already answered the
+ *   occasion (same window, or within the cooldown) and how many messages the cap counts — so a
+ *   periodic scan spends further lookups only on new occasions;
+ * - `matched` the new ones in the audience with their owner (index lookups forced by LATERAL …
+ *   LIMIT, so a poor row estimate never turns into hashing a whole table);
+ * - `ranked` with variant and `nth`, the customer's message count if this task is created.
  */
 function selectionCtes(c: TaskCreation) {
   const { rule, now } = c;
   const cooldownSince = new Date(now.getTime() - rule.cooldownDays * 86_400_000);
   const variant = variantSql(
     rule.id,
-    sql`f.external_userid`,
+    sql`m.external_userid`,
     rule.variants.map((v) => v.weight),
   );
+  const a = rule.audience;
+  const needsCustomer = a.lifecycleStages.length > 0 || a.channelStates.length > 0;
   return sql`
     cand AS (${c.candidates}),
+    seen AS (
+      SELECT cand.*, h.answered, h.recent FROM cand
+      CROSS JOIN LATERAL (
+        SELECT coalesce(bool_or(t.rule_id = ${rule.id}::bigint
+            AND (t.window_key = cand.window_key OR t.created_at > ${cooldownSince}::timestamptz)), false) AS answered,
+          count(*) FILTER (WHERE t.created_at > ${c.cap.since}::timestamptz
+            AND t.status IN ('pending', 'sent', 'done')) AS recent
+        FROM sop_tasks t WHERE t.external_userid = cand.external_userid
+      ) h
+    ),
     matched AS (
-      SELECT cand.*, own.userid, coalesce(nullif(own.remark, ''), cu.name) AS customer_name,
-        coalesce(nullif((SELECT st.name FROM staff st WHERE st.userid = own.userid), ''), own.userid) AS staff_name
-      FROM cand
-      JOIN customers cu ON cu.external_userid = cand.external_userid
+      SELECT s.*, own.userid, own.remark
+      FROM seen s
+      ${
+        needsCustomer
+          ? sql`JOIN LATERAL (SELECT lifecycle_stage, channel_state FROM customers
+              WHERE external_userid = s.external_userid LIMIT 1) cu ON true`
+          : sql``
+      }
       JOIN LATERAL (
         SELECT fr.userid, fr.state, fr.remark FROM follow_relations fr
-        WHERE fr.external_userid = cand.external_userid AND fr.status = 'active'
+        WHERE fr.external_userid = s.external_userid AND fr.status = 'active'
         ORDER BY fr.added_at DESC, fr.userid LIMIT 1
       ) own ON true
-      WHERE ${audienceFilter(rule.audience)}
-    ),
-    fresh AS (
-      SELECT f.*, ${variant} AS variant FROM matched f
-      WHERE NOT EXISTS (SELECT 1 FROM sop_tasks t
-        WHERE t.rule_id = ${rule.id}::bigint AND t.external_userid = f.external_userid
-          AND (t.window_key = f.window_key OR t.created_at > ${cooldownSince}::timestamptz))
+      WHERE NOT s.answered AND ${audienceFilter(a, sql`s`)}
     ),
     ranked AS (
-      SELECT f.*,
-        row_number() OVER (PARTITION BY f.external_userid ORDER BY f.window_key)
-        + (SELECT count(*) FROM sop_tasks t
-            WHERE t.external_userid = f.external_userid AND t.created_at > ${c.cap.since}::timestamptz
-              AND t.status IN ('pending', 'sent', 'done')) AS nth
-      FROM fresh f
+      SELECT m.*, ${variant} AS variant,
+        row_number() OVER (PARTITION BY m.external_userid ORDER BY m.window_key) + m.recent AS nth
+      FROM matched m
     )`;
 }
+
+/** matched = new occasions in the audience + occasions already answered (skipped). */
+const MATCHED = sql`((SELECT count(*) FROM matched) + (SELECT count(*) FROM seen WHERE answered))::int`;
 
 /** Only the selection (for EXPLAIN in bench/scenarios/sop.ts): matched and creatable counts. */
 export function taskSelectionStatement(c: TaskCreation) {
   return sql<{ matched: number; creatable: number }>`
     WITH ${selectionCtes(c)}
-    SELECT (SELECT count(*) FROM matched)::int AS matched,
+    SELECT ${MATCHED} AS matched,
       (SELECT count(*) FROM ranked WHERE nth <= ${c.cap.maxMessages}::int)::int AS creatable`;
 }
 
@@ -133,12 +153,15 @@ export function taskCreationStatement(c: TaskCreation) {
   const { rule, now } = c;
   const template = sql`(${rule.variants.map((v) => v.template)}::text[])[r.variant + 1]`;
   const message = renderSql(template, {
-    customerName: sql`r.customer_name`,
-    staffName: sql`r.staff_name`,
-    couponName: sql`r.coupon_name`,
-    couponExpiresAt: sql`r.coupon_expires_at`,
-    couponValueFen: sql`r.coupon_value_fen`,
+    customerName: sql`coalesce(nullif(r.remark, ''), cu.name)`,
+    staffName: sql`coalesce(nullif(st.name, ''), r.userid)`,
+    couponName: sql`d.coupon_name`,
+    couponExpiresAt: sql`d.coupon_expires_at`,
+    couponValueFen: sql`d.coupon_value_fen`,
   });
+  const details =
+    c.details ??
+    sql`(SELECT NULL::text AS coupon_name, NULL::timestamptz AS coupon_expires_at, NULL::bigint AS coupon_value_fen)`;
   return sql<{ matched: number; created: number; capped: number; staff: string[] | null }>`
     WITH ${selectionCtes(c)},
     inserted AS (
@@ -146,7 +169,11 @@ export function taskCreationStatement(c: TaskCreation) {
         due_at, created_at, delivery_mode, reason)
       SELECT ${rule.id}::bigint, r.external_userid, r.userid, r.window_key, r.variant, ${message}, 'pending',
         ${c.dueAt}::timestamptz, ${now}::timestamptz, ${rule.deliveryMode}::text, r.reason
-      FROM ranked r WHERE r.nth <= ${c.cap.maxMessages}::int
+      FROM ranked r
+      JOIN LATERAL (SELECT name FROM customers WHERE external_userid = r.external_userid LIMIT 1) cu ON true
+      LEFT JOIN staff st ON st.userid = r.userid
+      LEFT JOIN LATERAL ${details} d ON true
+      WHERE r.nth <= ${c.cap.maxMessages}::int
       ON CONFLICT (rule_id, external_userid, window_key) DO NOTHING
       RETURNING id, external_userid, userid, variant, reason
     ),
@@ -173,7 +200,7 @@ export function taskCreationStatement(c: TaskCreation) {
       ON CONFLICT (dedupe_key) DO NOTHING
     )
     SELECT
-      (SELECT count(*) FROM matched)::int AS matched,
+      ${MATCHED} AS matched,
       (SELECT count(*) FROM inserted)::int AS created,
       (SELECT count(*) FROM ranked WHERE nth > ${c.cap.maxMessages}::int)::int AS capped,
       (SELECT array_agg(DISTINCT userid) FROM inserted) AS staff`;

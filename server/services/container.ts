@@ -3,7 +3,10 @@ import { ruleSchedules, sopJobs } from '../jobs/sop-producer.js';
 import { CallbackDedupe } from '../queue/callback-dedupe.js';
 import { WeComClient } from '../wecom/client.js';
 import { CustomerAccess } from './access/customer-access.js';
+import { AnalyticsService } from './analytics/index.js';
+import { ChannelService } from './channels/channel-service.js';
 import { CustomerInsights } from './customers/insights.js';
+import { DataQualityService } from './data-quality/data-quality.js';
 import { IngestService } from './ingest/ingest-service.js';
 import { createSidebarServices } from './sidebar/index.js';
 import { createSopServices } from './sop/index.js';
@@ -31,12 +34,22 @@ export function createServices(ctx: AppContext) {
   });
   const { db, clock, logger } = ctx;
   const customerInsights = new CustomerInsights({ db: ctx.db, clock: ctx.clock });
+  const channels = new ChannelService({ db, clock, logger, wecom });
   const contactSync = new ContactSyncService({
     db,
     wecom,
     clock,
     logger,
     insights: customerInsights,
+    channels: {
+      welcomeTextFor: (state) => channels.welcomeTextFor(state),
+      // the channel's tags are applied by a job of their own: WeCom calls never hold up the sync
+      contactAdded: async (input) => {
+        await ctx.jobs.enqueue('channels.apply-tags', input, {
+          jobId: `chtags-${input.externalUserid}-${input.userid}-${input.eventTime}`,
+        });
+      },
+    },
     notifier: {
       contactLost: async (input) => {
         await ctx.jobs.enqueue('staff.contact-lost-notice', input, {
@@ -63,6 +76,9 @@ export function createServices(ctx: AppContext) {
   return {
     sop,
     access,
+    channels,
+    analytics: new AnalyticsService({ db, clock }),
+    dataQuality: new DataQualityService({ db, clock, logger }),
     ...createSidebarServices(ctx, { wecom, access }),
     customerInsights,
     ingest,

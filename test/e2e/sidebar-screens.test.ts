@@ -43,7 +43,8 @@ async function freePort(): Promise<number> {
 }
 
 const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`sidebar screenshots skipped: ${CHROMIUM} is not installed (apt-get install chromium)`);
+if (!hasChromium)
+  console.warn(`sidebar screenshots skipped: ${CHROMIUM} is not installed (apt-get install chromium)`);
 
 describe.skipIf(!hasChromium)('sidebar in Chromium', () => {
   let app: SimApp;
@@ -68,7 +69,10 @@ describe.skipIf(!hasChromium)('sidebar in Chromium', () => {
     expect(res.status, await res.clone().text()).toBe(200);
   }
 
-  async function newPage(width: number, options: { loggedIn?: boolean } = {}): Promise<{ ctx: BrowserContext; page: Page }> {
+  async function newPage(
+    width: number,
+    options: { loggedIn?: boolean } = {},
+  ): Promise<{ ctx: BrowserContext; page: Page }> {
     const ctx = await browser.newContext({
       viewport: { width, height: 740 },
       deviceScaleFactor: 2,
@@ -81,15 +85,16 @@ describe.skipIf(!hasChromium)('sidebar in Chromium', () => {
       await ctx.addCookies([{ name, value, url: app.url }]);
     }
     const page = await ctx.newPage();
+    page.setDefaultTimeout(10_000);
     page.on('pageerror', (err) => console.error(`[page error] ${err.message}`));
     return { ctx, page };
   }
 
   async function noHorizontalScroll(page: Page) {
-    const { scroll, client } = await page.evaluate(() => ({
-      scroll: document.documentElement.scrollWidth,
-      client: document.documentElement.clientWidth,
-    }));
+    // a string: this project's Node type check has no DOM lib
+    const { scroll, client } = await page.evaluate<{ scroll: number; client: number }>(
+      '({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth })',
+    );
     expect(scroll, 'page scrolls sideways').toBeLessThanOrEqual(client);
   }
 
@@ -99,10 +104,21 @@ describe.skipIf(!hasChromium)('sidebar in Chromium', () => {
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     // the server serves sidebar/dist: build it first (the app looks for it when it starts)
-    execFileSync(process.execPath, [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'sidebar/vite.config.ts', '--logLevel', 'warn'], {
-      cwd: ROOT,
-      stdio: 'inherit',
-    });
+    execFileSync(
+      process.execPath,
+      [
+        path.join(ROOT, 'node_modules/vite/bin/vite.js'),
+        'build',
+        '--config',
+        'sidebar/vite.config.ts',
+        '--logLevel',
+        'warn',
+      ],
+      {
+        cwd: ROOT,
+        stdio: 'inherit',
+      },
+    );
     expect(existsSync(path.join(ROOT, 'sidebar/dist/index.html'))).toBe(true);
 
     // PUBLIC_URL must be the page's own origin, or the server refuses the browser's mutations
@@ -146,6 +162,9 @@ describe.skipIf(!hasChromium)('sidebar in Chromium', () => {
         tag_ids: ['t-live'],
       })
     ).external_userid;
+    await app.drain();
+    // WeCom's CreateTime has whole seconds: make 张三's relation unambiguously the newer one
+    await new Promise((r) => setTimeout(r, 1100));
     await app.sim.fire.addExternalContact({
       userid: 'zhangsan',
       external_userid: customerId,
@@ -238,7 +257,13 @@ describe.skipIf(!hasChromium)('sidebar in Chromium', () => {
         occurredAt: ago(3),
         data: { productName: '羊绒围巾 燕麦色' },
       },
-      { eventId: 'ev-2', externalUserId: customerId, kind: 'cart_add', occurredAt: ago(2.5), data: { productName: '羊绒围巾 燕麦色' } },
+      {
+        eventId: 'ev-2',
+        externalUserId: customerId,
+        kind: 'cart_add',
+        occurredAt: ago(2.5),
+        data: { productName: '羊绒围巾 燕麦色' },
+      },
       { eventId: 'ev-3', externalUserId: customerId, kind: 'member_center_visit', occurredAt: ago(1) },
     ]);
 
@@ -248,18 +273,29 @@ describe.skipIf(!hasChromium)('sidebar in Chromium', () => {
     await app.runtime.services.sop.engine.runRule(couponRule.id);
     const task = await app.runtime.ctx.db
       .selectFrom('sop_tasks')
-      .select('id')
+      .select(['id', 'userid'])
       .where('external_userid', '=', customerId)
       .executeTakeFirst();
+    expect(task?.userid).toBe('zhangsan');
     taskId = Number(task?.id ?? 0);
 
     await app.runtime.services.quickReplies.create(
       { userid: 'boss', name: '王主管', role: 'supervisor' } as never,
-      { groupName: '促单', title: '优惠券到期提醒', kind: 'text', content: '{{name}}您好，我是{{staffName}}，您的「{{coupon}}」{{couponExpiresAt}}到期，记得使用哦～' },
+      {
+        groupName: '促单',
+        title: '优惠券到期提醒',
+        kind: 'text',
+        content: '{{name}}您好，我是{{staffName}}，您的「{{coupon}}」{{couponExpiresAt}}到期，记得使用哦～',
+      },
     );
     await app.runtime.services.quickReplies.create(
       { userid: 'boss', name: '王主管', role: 'supervisor' } as never,
-      { groupName: '售后', title: '退款进度', kind: 'text', content: '{{name}}，退款已原路退回，1-3 个工作日到账。' },
+      {
+        groupName: '售后',
+        title: '退款进度',
+        kind: 'text',
+        content: '{{name}}，退款已原路退回，1-3 个工作日到账。',
+      },
     );
 
     await loginAs(app, 'lisi'); // staff names are learnt at login
@@ -310,7 +346,7 @@ describe.skipIf(!hasChromium)('sidebar in Chromium', () => {
     await shot(page, 'sidebar-customer-coupons-360');
 
     await page.getByRole('tab', { name: '跟进' }).click();
-    await page.getByText('客户想要燕麦色围巾').first().waitFor();
+    await page.locator('.notes .note-text', { hasText: '客户想要燕麦色围巾' }).waitFor();
     await shot(page, 'sidebar-customer-notes-360');
 
     await page.getByRole('tab', { name: '话术' }).click();
@@ -371,6 +407,8 @@ describe.skipIf(!hasChromium)('sidebar in Chromium', () => {
   it('lists my tasks and highlights the one an app message links to', async () => {
     const { ctx, page } = await newPage(360);
     await page.goto(`${app.url}/tasks/${taskId}`);
+    await page.waitForLoadState('networkidle');
+    await shot(page, 'sidebar-tasks-360');
     const card = page.locator(`[data-task-id="${taskId}"]`);
     await card.waitFor();
     expect(await card.getAttribute('class')).toContain('highlighted');
@@ -391,6 +429,66 @@ describe.skipIf(!hasChromium)('sidebar in Chromium', () => {
     await page.goto(`${app.url}/sidebar`);
     await page.getByText('请在企业微信的聊天工具栏中打开').waitFor();
     await shot(page, 'sidebar-entry-outside-360');
+    await ctx.close();
+  });
+
+  it('inside the demo chat window: the entry opens the chat’s customer and 发送 goes out through the bridge', async () => {
+    // no quiet hours for this one, whatever the time of day the test runs at
+    await app.runtime.services.sop.settings.put({
+      pressure: { maxMessages: 5, windowDays: 7, quietHours: null },
+    });
+    await ingest('coupons', [
+      {
+        couponId: 'cp-birthday',
+        externalUserId: customerId,
+        name: '生日礼券',
+        value: 88,
+        issuedAt: new Date(Date.now() - HOUR).toISOString(),
+        expiresAt: new Date(Date.now() + 8 * HOUR).toISOString(),
+      },
+    ]);
+    const couponRule = (await app.runtime.services.sop.rules.list()).find(
+      (r) => r.trigger === 'coupon_expiry',
+    )!;
+    expect((await app.runtime.services.sop.engine.runRule(couponRule.id)).created).toBe(1);
+
+    const { ctx, page } = await newPage(400);
+    // a stand-in for the /demo chat window: frames the sidebar and answers its WeCom calls
+    await page.route(`${app.url}/__chat-window`, (route) =>
+      route.fulfill({
+        contentType: 'text/html; charset=utf-8',
+        body: `<!doctype html><body style="margin:0"><iframe id="sidebar" src="/sidebar?wecomDemo=1" style="width:380px;height:720px;border:0"></iframe><script>
+          window.sent = [];
+          addEventListener('message', (e) => {
+            const d = e.data;
+            if (!d || !d.wecomDemo || !d.method) return;
+            const answers = {
+              getContext: { entry: 'single_chat_tools' },
+              getCurExternalContact: { userId: ${JSON.stringify(customerId)} },
+              sendChatMessage: {},
+            };
+            if (d.method === 'sendChatMessage') window.sent.push(d.args[0]);
+            e.source.postMessage({ wecomDemo: d.wecomDemo, result: answers[d.method] ?? {} }, location.origin);
+          });
+        </script></body>`,
+      }),
+    );
+    await page.goto(`${app.url}/__chat-window`);
+    const frame = page.frameLocator('#sidebar');
+    await frame.getByRole('heading', { name: /王小美/ }).waitFor();
+    const card = frame.locator('.task-card', { hasText: '生日礼券' });
+    await card.getByRole('button', { name: '发送' }).click();
+    await card.getByText('已发送').waitFor();
+    const sent = await page.evaluate<Array<{ msgtype: string; text?: { content: string } }>>('window.sent');
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.text!.content).toContain('生日礼券');
+    const row = await app.runtime.ctx.db
+      .selectFrom('sop_tasks')
+      .select('status')
+      .where('window_key', '=', 'cp-birthday')
+      .executeTakeFirstOrThrow();
+    expect(row.status).toBe('sent');
+    await shot(page, 'sidebar-demo-frame-sent-400');
     await ctx.close();
   });
 

@@ -107,6 +107,25 @@ describe('the API client', () => {
     expect(describeError(err)).toBe('服务器出错了（502），请稍后重试');
   });
 
+  it('takes a response prefetched for a GET path once, then asks the server', async () => {
+    const f = fakeFetch(() => json(200, { ...me, name: '从服务器' }));
+    const early: Record<string, Promise<Response> | undefined> = {
+      '/api/me': Promise.resolve(json(200, me)),
+    };
+    const api = createApiClient({
+      fetch: f.fetch,
+      prefetched: (path) => {
+        const res = early[path];
+        delete early[path];
+        return res;
+      },
+    });
+    expect((await api.me()).name).toBe('张三');
+    expect(f.calls).toEqual([]);
+    expect((await api.me()).name).toBe('从服务器');
+    expect(f.calls).toHaveLength(1);
+  });
+
   it('covers the task endpoints', async () => {
     const task = {
       id: 7,

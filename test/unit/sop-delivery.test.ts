@@ -1,6 +1,10 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DISPATCH_LEASE_MS, MASS_SEND_MAX_RECIPIENTS, MassSends } from '../../server/services/sop/delivery/mass-send.js';
+import {
+  DISPATCH_LEASE_MS,
+  MASS_SEND_MAX_RECIPIENTS,
+  MassSends,
+} from '../../server/services/sop/delivery/mass-send.js';
 import { StaffTasks } from '../../server/services/sop/delivery/staff-task.js';
 import { SopOutcomes } from '../../server/services/sop/outcomes.js';
 import type { SopWeCom } from '../../server/services/sop/ports.js';
@@ -13,7 +17,10 @@ const NOW = new Date('2024-05-15T02:00:00Z'); // 10:00 Asia/Shanghai
 
 /** WeCom at the process boundary: records calls, answers like WeCom, fails on demand. */
 function fakeWeCom() {
-  const calls = { app: [] as Array<{ touser: string[]; body: unknown }>, mass: [] as Array<{ sender?: string; externalUserids?: string[]; text?: string }> };
+  const calls = {
+    app: [] as Array<{ touser: string[]; body: unknown }>,
+    mass: [] as Array<{ sender?: string; externalUserids?: string[]; text?: string }>,
+  };
   let failNext: Error | undefined;
   let msgids = 0;
   const wecom = {
@@ -79,7 +86,10 @@ beforeEach(async () => {
 async function couponTasks(ids: string[], staff = 'zhangsan') {
   for (const id of ids) {
     await t.customer(id, { staff });
-    await t.coupon(id, `cp-${id}`, { expiresAt: new Date(t.clock.now().getTime() + 20 * H), name: "同一张券" });
+    await t.coupon(id, `cp-${id}`, {
+      expiresAt: new Date(t.clock.now().getTime() + 20 * H),
+      name: '同一张券',
+    });
   }
   return t.engine.runRule(await t.ruleId('coupon_expiry'));
 }
@@ -87,7 +97,9 @@ async function couponTasks(ids: string[], staff = 'zhangsan') {
 describe('mass send dispatch', () => {
   beforeEach(async () => {
     await sql`UPDATE sop_rules SET delivery_mode = 'mass_send',
-      variants = '[{"template":"「{{couponName}}」快到期了","weight":1}]' WHERE trigger = 'coupon_expiry'`.execute(t.db);
+      variants = '[{"template":"「{{couponName}}」快到期了","weight":1}]' WHERE trigger = 'coupon_expiry'`.execute(
+      t.db,
+    );
   });
 
   it('sends once per salesperson and message, and records the msgid', async () => {
@@ -105,7 +117,9 @@ describe('mass send dispatch', () => {
 
   it('never sends twice when a worker loses WeCom’s answer: the claim stays, then fails visibly', async () => {
     await couponTasks(['a', 'b']);
-    fake.failWith(new WeComTransportError('externalcontact/add_msg_template', 'no answer', { timedOut: true }));
+    fake.failWith(
+      new WeComTransportError('externalcontact/add_msg_template', 'no answer', { timedOut: true }),
+    );
     await expect(massSends.dispatch()).rejects.toThrow();
     expect(fake.calls.mass).toHaveLength(1);
     // the job retries at once: the claimed tasks are not sent again
@@ -122,7 +136,9 @@ describe('mass send dispatch', () => {
 
   it('retries a call WeCom refused for now (busy): the claim is released', async () => {
     await couponTasks(['a']);
-    fake.failWith(new WeComApiError({ api: 'externalcontact/add_msg_template', errcode: -1, errmsg: 'busy' }));
+    fake.failWith(
+      new WeComApiError({ api: 'externalcontact/add_msg_template', errcode: -1, errmsg: 'busy' }),
+    );
     await expect(massSends.dispatch()).rejects.toThrow();
     expect(await massSends.dispatch()).toMatchObject({ calls: 1, tasks: 1 });
     expect((await t.tasks())[0]!.mass_msgid).toBe('msg-1');
@@ -131,7 +147,9 @@ describe('mass send dispatch', () => {
   it(`splits a salesperson’s batch at ${MASS_SEND_MAX_RECIPIENTS} recipients`, async () => {
     await t.customer('seed');
     const rule = await t.ruleId('coupon_expiry');
-    await sql`INSERT INTO customers (external_userid) SELECT 'bulk' || g FROM generate_series(1, ${MASS_SEND_MAX_RECIPIENTS + 1}::int) g`.execute(t.db);
+    await sql`INSERT INTO customers (external_userid) SELECT 'bulk' || g FROM generate_series(1, ${MASS_SEND_MAX_RECIPIENTS + 1}::int) g`.execute(
+      t.db,
+    );
     await sql`INSERT INTO sop_tasks (rule_id, external_userid, userid, window_key, message, due_at, created_at, delivery_mode)
       SELECT ${rule}::bigint, 'bulk' || g, 'zhangsan', 'w', '同一条', ${NOW}::timestamptz, ${NOW}::timestamptz, 'mass_send'
       FROM generate_series(1, ${MASS_SEND_MAX_RECIPIENTS + 1}::int) g`.execute(t.db);
@@ -154,7 +172,9 @@ describe('staff task reminders', () => {
     expect(await staffTasks.remind()).toMatchObject({ digests: 0 });
     t.clock.advance(50 * 60_000);
     expect(await staffTasks.remind()).toMatchObject({ digests: 1 });
-    expect((fake.calls.app[1]!.body as { textcard: { description: string } }).textcard.description).toContain('新任务 1 条');
+    expect((fake.calls.app[1]!.body as { textcard: { description: string } }).textcard.description).toContain(
+      '新任务 1 条',
+    );
 
     // past due (240 minutes): reminded once as overdue
     t.clock.advance(4 * H);
@@ -178,7 +198,8 @@ describe('staff task reminders', () => {
     await t.customer('moved', { staff: 'zhangsan', addedAt: t.ago(100 * D) });
     await t.follow('moved', 'lisi', t.ago(50 * D));
     await t.customer('alone', { staff: 'zhangsan' });
-    for (const id of ['moved', 'alone']) await t.coupon(id, `cp-${id}`, { expiresAt: new Date(NOW.getTime() + 5 * H) });
+    for (const id of ['moved', 'alone'])
+      await t.coupon(id, `cp-${id}`, { expiresAt: new Date(NOW.getTime() + 5 * H) });
     await t.engine.runRule(await t.ruleId('coupon_expiry'));
     // lisi added 'moved' most recently, so owns it
     expect((await t.tasks()).map((x) => [x.external_userid, x.userid])).toEqual([
@@ -198,11 +219,24 @@ describe('staff task reminders', () => {
     await couponTasks(['a', 'b']);
     const [a, b] = await t.tasks();
     const me = { userid: 'zhangsan', role: 'staff' as const };
-    await expect(staffTasks.markSent({ userid: 'lisi', role: 'staff' }, Number(a!.id))).rejects.toMatchObject({ code: 'forbidden' });
-    expect(await staffTasks.markSent(me, Number(a!.id))).toMatchObject({ status: 'sent', sentAt: NOW.toISOString() });
-    expect(await staffTasks.skip(me, Number(b!.id), '客户已在店里下单')).toMatchObject({ status: 'skipped', skippedReason: '客户已在店里下单' });
+    await expect(staffTasks.markSent({ userid: 'lisi', role: 'staff' }, Number(a!.id))).rejects.toMatchObject(
+      { code: 'forbidden' },
+    );
+    expect(await staffTasks.markSent(me, Number(a!.id))).toMatchObject({
+      status: 'sent',
+      sentAt: NOW.toISOString(),
+    });
+    expect(await staffTasks.skip(me, Number(b!.id), '客户已在店里下单')).toMatchObject({
+      status: 'skipped',
+      skippedReason: '客户已在店里下单',
+    });
     await expect(staffTasks.skip(me, Number(a!.id), 'x')).rejects.toMatchObject({ code: 'conflict' });
-    const kinds = await t.db.selectFrom('timeline').select(['kind', 'actor']).where('kind', 'in', ['sop_message_sent', 'sop_task_skipped']).orderBy('id').execute();
+    const kinds = await t.db
+      .selectFrom('timeline')
+      .select(['kind', 'actor'])
+      .where('kind', 'in', ['sop_message_sent', 'sop_task_skipped'])
+      .orderBy('id')
+      .execute();
     expect(kinds).toEqual([
       { kind: 'sop_message_sent', actor: 'zhangsan' },
       { kind: 'sop_task_skipped', actor: 'zhangsan' },
@@ -215,7 +249,17 @@ describe('outcomes', () => {
     const rule = await t.ruleId(ruleTrigger);
     await t.db
       .insertInto('sop_tasks')
-      .values({ rule_id: rule, external_userid: id, userid: 'zhangsan', window_key: `w-${sentAt.getTime()}`, message: 'm', status: 'sent', due_at: sentAt, created_at: sentAt, sent_at: sentAt })
+      .values({
+        rule_id: rule,
+        external_userid: id,
+        userid: 'zhangsan',
+        window_key: `w-${sentAt.getTime()}`,
+        message: 'm',
+        status: 'sent',
+        due_at: sentAt,
+        created_at: sentAt,
+        sent_at: sentAt,
+      })
       .execute();
   }
   const task = async (id: string) => (await t.tasks()).filter((x) => x.external_userid === id);
@@ -229,7 +273,9 @@ describe('outcomes', () => {
     await t.order('late', 'o-late', 100, new Date(t.ago(8 * D).getTime() + 7 * D + 60_000));
     await t.order('before', 'o-before', 100, t.ago(9 * D));
     expect(await outcomes.update()).toMatchObject({ converted: 1 });
-    expect(await task('in')).toMatchObject([{ converted_order_id: 'o-in', revenue_fen: 12_300, status: 'done' }]);
+    expect(await task('in')).toMatchObject([
+      { converted_order_id: 'o-in', revenue_fen: 12_300, status: 'done' },
+    ]);
     expect(await task('late')).toMatchObject([{ converted_order_id: null, status: 'done' }]);
     expect(await task('before')).toMatchObject([{ converted_order_id: null }]);
   });

@@ -41,7 +41,9 @@ beforeAll(async () => {
         due_at: f.dueAt ?? new Date(createdAt.getTime() + 4 * 3_600_000),
         created_at: createdAt,
         sent_at: f.sentAt ?? null,
-        ...(f.converted ? { converted_order_id: `o${n}`, converted_at: f.sentAt, revenue_fen: f.converted } : {}),
+        ...(f.converted
+          ? { converted_order_id: `o${n}`, converted_at: f.sentAt, revenue_fen: f.converted }
+          : {}),
       })
       .execute();
   };
@@ -56,9 +58,22 @@ beforeAll(async () => {
   await t.db
     .insertInto('sop_skips')
     .values([
-      { rule_id: rule, external_userid: 'c1', window_key: 'other', reason: 'frequency_cap', created_at: sh('2024-05-15T09:00:00'), variant: 1 },
+      {
+        rule_id: rule,
+        external_userid: 'c1',
+        window_key: 'other',
+        reason: 'frequency_cap',
+        created_at: sh('2024-05-15T09:00:00'),
+        variant: 1,
+      },
       // later got its task (c2 / w): counts as capped, not again as matched
-      { rule_id: rule, external_userid: 'c2', window_key: 'w', reason: 'frequency_cap', created_at: sh('2024-05-15T08:00:00') },
+      {
+        rule_id: rule,
+        external_userid: 'c2',
+        window_key: 'w',
+        reason: 'frequency_cap',
+        created_at: sh('2024-05-15T08:00:00'),
+      },
     ])
     .execute();
 });
@@ -91,11 +106,15 @@ describe('task report (per salesperson and Asia/Shanghai day)', () => {
 describe('SOP report (per rule and variant)', () => {
   it('matched = created + held back never created; conversion over sent', async () => {
     const r = await reports.sop({ from: '2024-05-14', to: '2024-05-20' });
-    expect(r.rows.map((x) => [x.variant, x.matched, x.capped, x.created, x.sent, x.converted, x.revenueFen])).toEqual([
+    expect(
+      r.rows.map((x) => [x.variant, x.matched, x.capped, x.created, x.sent, x.converted, x.revenueFen]),
+    ).toEqual([
       [0, 6, 1, 6, 2, 1, 19_900],
       [1, 2, 1, 1, 1, 0, 0],
     ]);
-    expect(r.rules).toMatchObject([{ ruleId: rule, matched: 8, capped: 2, created: 7, sent: 3, converted: 1, conversionRate: 0.3333 }]);
+    expect(r.rules).toMatchObject([
+      { ruleId: rule, matched: 8, capped: 2, created: 7, sent: 3, converted: 1, conversionRate: 0.3333 },
+    ]);
   });
 });
 
@@ -104,7 +123,12 @@ describe('growth report', () => {
     await sql`DELETE FROM follow_relations`.execute(t.db);
     await sql`INSERT INTO customers (external_userid) SELECT 'c' || g FROM generate_series(1, 20) g
       ON CONFLICT DO NOTHING`.execute(t.db);
-    const rel = (id: string, userid: string, added: string, deleted?: [string, 'deleted_by_staff' | 'deleted_by_customer']) =>
+    const rel = (
+      id: string,
+      userid: string,
+      added: string,
+      deleted?: [string, 'deleted_by_staff' | 'deleted_by_customer'],
+    ) =>
       t.db
         .insertInto('follow_relations')
         .values({
@@ -122,12 +146,16 @@ describe('growth report', () => {
     await rel('c2', 'lisi', '2024-05-15T23:30:00');
     await rel('c3', 'lisi', '2024-05-16T00:30:00', ['2024-05-16T08:00:00', 'deleted_by_staff']);
     let r = await reports.growth({ from: '2024-05-15', to: '2024-05-16' });
-    expect(r.days.map((d) => [d.day, d.userid, d.added, d.deletedByStaff, d.deletedByCustomer, d.net])).toEqual([
+    expect(
+      r.days.map((d) => [d.day, d.userid, d.added, d.deletedByStaff, d.deletedByCustomer, d.net]),
+    ).toEqual([
       ['2024-05-15', 'lisi', 1, 0, 0, 1],
       ['2024-05-15', 'zhangsan', 0, 0, 1, -1],
       ['2024-05-16', 'lisi', 1, 1, 0, 0],
     ]);
-    expect(r.months).toEqual([{ month: '2024-05', base: 20, deletedByCustomer: 1, churnRate: 0.05, alert: false }]);
+    expect(r.months).toEqual([
+      { month: '2024-05', base: 20, deletedByCustomer: 1, churnRate: 0.05, alert: false },
+    ]);
     await sql`UPDATE follow_relations SET status = 'deleted_by_customer', deleted_at = ${sh('2024-05-17T10:00:00')}::timestamptz
       WHERE external_userid = 'c4'`.execute(t.db);
     r = await reports.growth({ from: '2024-05-15', to: '2024-05-16' });
@@ -142,8 +170,22 @@ describe('growth report', () => {
         return { errcode: 0, errmsg: 'ok' };
       },
     } as unknown as SopWeCom;
-    const tasks = new StaffTasks({ db: t.db, clock: t.clock, wecom, publicUrl: 'https://x', logger: silentLogger });
-    const bot = new SopBot({ db: t.db, clock: t.clock, wecom, botWebhookKey: 'k', tasks, reports, logger: silentLogger });
+    const tasks = new StaffTasks({
+      db: t.db,
+      clock: t.clock,
+      wecom,
+      publicUrl: 'https://x',
+      logger: silentLogger,
+    });
+    const bot = new SopBot({
+      db: t.db,
+      clock: t.clock,
+      wecom,
+      botWebhookKey: 'k',
+      tasks,
+      reports,
+      logger: silentLogger,
+    });
     t.clock.set(sh('2024-05-20T17:59:00'));
     expect(await bot.dailyReport()).toEqual({ sent: false, reason: 'not yet' });
     t.clock.set(sh('2024-05-20T18:00:00'));

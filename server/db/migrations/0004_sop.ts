@@ -39,10 +39,19 @@ const statements = [
 
   // interaction counts per customer and time window (churn_risk), without visiting other kinds
   `CREATE INDEX behavior_events_customer_time_idx ON behavior_events (external_userid, occurred_at)`,
-  // churn_risk's high-value lapse: the customers who last ordered within a date range, with the
-  // figures the filter needs in the index itself
-  `CREATE INDEX customers_lapse_idx ON customers (last_order_at)
-    INCLUDE (total_spent_fen, order_count, last_interaction_at) WHERE order_count > 0`,
+  // the scan frontiers read only (kind, time, customer) and (time, customer): covering versions of
+  // 0001's indexes on the same keys answer them from the index alone
+  `DROP INDEX behavior_events_kind_time_idx`,
+  `CREATE INDEX behavior_events_kind_time_idx ON behavior_events (kind, occurred_at) INCLUDE (external_userid)`,
+  `DROP INDEX coupons_unused_expiry_idx`,
+  `CREATE INDEX coupons_unused_expiry_idx ON coupons (expires_at) INCLUDE (external_userid, coupon_id)
+    WHERE used_at IS NULL`,
+  `DROP INDEX customers_last_interaction_idx`,
+  `CREATE INDEX customers_last_interaction_idx ON customers (last_interaction_at) INCLUDE (external_userid)`,
+  // churn_risk's high-value lapse: customers by historic AOV, then last order, with what the
+  // interaction checks need in the index itself
+  `CREATE INDEX customers_high_value_idx ON customers ((total_spent_fen / order_count), last_order_at)
+    INCLUDE (external_userid, total_spent_fen, order_count, last_interaction_at) WHERE order_count > 0`,
   // growth report: relations added per day
   `CREATE INDEX follow_relations_added_idx ON follow_relations (added_at)`,
 

@@ -89,7 +89,7 @@ export class CustomerNotes {
       textcard: {
         title: `跟进提醒：${customer}`,
         description: note.text.length > 120 ? `${note.text.slice(0, 119)}…` : note.text,
-        url: `${publicUrl}/customers/${encodeURIComponent(note.external_userid)}`,
+        url: `${publicUrl}/customer/${encodeURIComponent(note.external_userid)}`,
         btntxt: '查看客户',
       },
       // a retry after WeCom accepted but before we recorded it must not message twice

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { sql } from 'kysely';
 import type { EventInput, IngestInputs, IngestKind, OrderInput } from '../../../shared/ingest.js';
 import type { ScanResult, SopPressure, SopRule } from '../../../shared/sop.js';
 import type { Db } from '../../db/database.js';
@@ -8,10 +7,10 @@ import type { Clock } from '../../infra/clock.js';
 import type { Logger } from '../../infra/logger.js';
 import { createTasks, type TaskCreation } from '../../repositories/sop-tasks.js';
 import type { SopJobs } from './ports.js';
-import { CAP_LOCK_KEY, dueAfter, loadPressure } from './pressure.js';
+import { dueAfter, loadPressure, lockForTaskCreation } from './pressure.js';
 import type { SopRules } from './rules.js';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from './time.js';
-import { candidatesFor, type TriggerScope } from './triggers/index.js';
+import { candidatesFor, detailsFor, type TriggerScope } from './triggers/index.js';
 
 const NOTHING: ScanResult = { matched: 0, created: 0, capped: 0, skipped: 0 };
 
@@ -37,6 +36,7 @@ export function scanInput(
   return {
     rule,
     candidates: candidatesFor(rule.trigger, rule.params, { ...scope, now }),
+    details: detailsFor(rule.trigger),
     now,
     dueAt: dueAfter(now, rule.dueMinutes, pressure.quietHours),
     cap: { maxMessages: pressure.maxMessages, since: new Date(now.getTime() - pressure.windowDays * DAY_MS) },
@@ -127,7 +127,7 @@ export class SopEngine {
     const pressure = await loadPressure(db);
     const now = clock.now();
     const results = await db.transaction().execute(async (trx) => {
-      await sql`SELECT pg_advisory_xact_lock(${CAP_LOCK_KEY}::bigint)`.execute(trx);
+      await lockForTaskCreation(trx);
       const out: Array<{ rule: SopRule; staff: string[]; result: ScanResult }> = [];
       for (const rule of rules) {
         const { staff, ...result } = await createTasks(trx, scanInput(rule, pressure, now, scope));

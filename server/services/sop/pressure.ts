@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { SOP_PRESSURE_SETTING, type SopPressure, sopPressureSchema } from '../../../shared/sop.js';
 import type { Db } from '../../db/database.js';
 import { getSetting } from '../../repositories/settings.js';
@@ -25,6 +26,16 @@ import {
  * independently makes a second task for the same occasion impossible.
  */
 export const CAP_LOCK_KEY = 7_305_297_001;
+
+/**
+ * Takes the cap lock in a task-creating transaction. JIT compilation is switched off for it:
+ * the statement's cost estimate trips PostgreSQL's JIT threshold, and compiling takes longer
+ * than running it (PGlite has no JIT; the setting is harmless there).
+ */
+export async function lockForTaskCreation(trx: Db): Promise<void> {
+  await sql`SET LOCAL jit = off`.execute(trx);
+  await sql`SELECT pg_advisory_xact_lock(${CAP_LOCK_KEY}::bigint)`.execute(trx);
+}
 
 export async function loadPressure(db: Db): Promise<SopPressure> {
   const stored = await getSetting<unknown>(db, SOP_PRESSURE_SETTING, {});

@@ -32,6 +32,18 @@ export interface DerivedRefresher {
   refreshDerived(externalUserids: readonly string[], db: Db): Promise<number>;
 }
 
+/** Acquisition channels (services/channels): a channel's own welcome text, and what follows an add. */
+export interface ChannelHooks {
+  welcomeTextFor(state: string): Promise<string | undefined>;
+  /** after an add through a channel code is stored; must not call WeCom itself (enqueue instead) */
+  contactAdded(input: {
+    externalUserid: string;
+    userid: string;
+    state: string;
+    eventTime: number;
+  }): Promise<void>;
+}
+
 interface Deps {
   db: Db;
   wecom: SyncWeComApi;
@@ -39,6 +51,7 @@ interface Deps {
   logger: Logger;
   notifier: ContactLostNotifier;
   insights: DerivedRefresher;
+  channels?: ChannelHooks;
 }
 
 export async function tagTimelineEntries(
@@ -162,6 +175,15 @@ export class ContactSyncService {
       await appendTimeline(tx, entries);
       await this.deps.insights.refreshDerived([e.ExternalUserID], tx);
     });
+    const state = e.State || own?.state;
+    if (e.ChangeType !== 'edit_external_contact' && state) {
+      await this.deps.channels?.contactAdded({
+        externalUserid: e.ExternalUserID,
+        userid: e.UserID,
+        state,
+        eventTime: e.CreateTime,
+      });
+    }
   }
 
   async #relationEnded(e: ContactEvent, at: Date, by: 'staff' | 'customer'): Promise<void> {
@@ -211,6 +233,8 @@ export class ContactSyncService {
     userid: string;
     externalUserid: string;
     welcomeCode: string;
+    /** the channel code of the add: a channel's own welcome text replaces the default */
+    state?: string | undefined;
     eventTime: number;
   }) {
     const { db, wecom, clock, logger } = this.deps;
@@ -223,7 +247,7 @@ export class ContactSyncService {
       return { sent: false as const, reason: 'expired' };
     }
     const [template, customer, staff] = await Promise.all([
-      getSetting(db, WELCOME_TEMPLATE_KEY, DEFAULT_WELCOME_TEMPLATE),
+      this.#welcomeTemplate(input.state),
       db
         .selectFrom('customers')
         .select('name')
@@ -237,6 +261,11 @@ export class ContactSyncService {
     const content = renderTemplate(template, { name: customerName, staffName });
     await wecom.sendWelcomeMsg({ welcomeCode: input.welcomeCode, text: content });
     return { sent: true as const };
+  }
+
+  async #welcomeTemplate(state: string | undefined): Promise<string> {
+    const own = state ? await this.deps.channels?.welcomeTextFor(state) : undefined;
+    return own ?? getSetting(this.deps.db, WELCOME_TEMPLATE_KEY, DEFAULT_WELCOME_TEMPLATE);
   }
 
   async notifyContactLost(input: { userid: string; externalUserid: string }): Promise<void> {

@@ -1,3 +1,4 @@
+import { formatShanghaiMinute } from '../../../shared/sop.js';
 import type { Db } from '../../db/database.js';
 import { AppError, notFound } from '../../errors.js';
 import type { Clock } from '../../infra/clock.js';
@@ -7,7 +8,6 @@ import { countOpenTasks } from '../../repositories/sop-delivery.js';
 import { findStaff } from '../../repositories/workbench.js';
 import type { WeComClient } from '../../wecom/client.js';
 import { asWeComFailure } from '../sidebar/wecom-failure.js';
-import { formatShanghaiMinute } from '../../../shared/sop.js';
 
 /** A supervisor reminds one salesperson at most once per hour. */
 export const REMIND_INTERVAL_SECONDS = 3600;

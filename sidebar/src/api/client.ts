@@ -45,6 +45,17 @@ export interface ApiClientOptions {
   currentPath?: () => string;
   /** sends the browser to the login URL; default `location.assign` */
   navigate?: (url: string) => void;
+  /** a response already requested for this GET path (public/prefetch.js), taken once */
+  prefetched?: (path: string) => Promise<Response> | undefined;
+}
+
+/** Takes a response public/prefetch.js started for this path, at most once. */
+export function takePrefetched(path: string): Promise<Response> | undefined {
+  const early = (globalThis as { __sidebarPrefetch?: Record<string, Promise<Response> | undefined> })
+    .__sidebarPrefetch;
+  const res = early?.[path];
+  if (early && res) delete early[path];
+  return res;
 }
 
 export function loginUrl(redirect: string): string {
@@ -74,6 +85,7 @@ export function createApiClient(options: ApiClientOptions = {}) {
   const base = options.baseUrl ?? '';
   const currentPath = options.currentPath ?? (() => `${browser().pathname}${browser().search}`);
   const navigate = options.navigate ?? ((url: string) => browser().assign(url));
+  const prefetched = options.prefetched ?? (() => undefined);
   let redirecting = false;
 
   async function request<S extends z.ZodType>(
@@ -84,16 +96,18 @@ export function createApiClient(options: ApiClientOptions = {}) {
   ): Promise<z.output<S>> {
     let res: Response;
     try {
-      res = await doFetch(`${base}${path}`, {
-        method,
-        // same-origin cookie; the browser adds Origin to mutations, which the server checks
-        credentials: 'same-origin',
-        headers: {
-          accept: 'application/json',
-          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        },
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-      });
+      const early = method === 'GET' ? prefetched(path) : undefined;
+      res = await (early ??
+        doFetch(`${base}${path}`, {
+          method,
+          // same-origin cookie; the browser adds Origin to mutations, which the server checks
+          credentials: 'same-origin',
+          headers: {
+            accept: 'application/json',
+            ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+          },
+          ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+        }));
     } catch {
       throw new ApiError('network', '网络连接失败，请检查网络后重试', 0);
     }
@@ -193,5 +207,5 @@ export function createApiClient(options: ApiClientOptions = {}) {
 
 export type ApiClient = ReturnType<typeof createApiClient>;
 
-/** The app's client (same origin). */
-export const api: ApiClient = createApiClient();
+/** The app's client (same origin), using what public/prefetch.js already asked for. */
+export const api: ApiClient = createApiClient({ prefetched: takePrefetched });

@@ -4,6 +4,7 @@ import { api } from '../api/client.js';
 import { describeError } from '../logic/errors.js';
 import { appendPage } from '../logic/timeline.js';
 
+/** the first page is also requested by public/prefetch.js (`?limit=30`): change both together */
 export const TIMELINE_PAGE = 30;
 
 /** A customer's timeline, newest first, loaded page by page with the server's cursor. */

@@ -2,6 +2,8 @@ import { api } from '../api/client.js';
 import { looksLikeWeCom } from '../logic/entry.js';
 import { isDemoFrame, useWeCom, type WeComAdapter, WeComCallError } from '../wecom/index.js';
 
+export const OUTSIDE_WECOM = '请在企业微信中打开私域助手后再使用（发送消息、打开聊天）';
+
 /** True inside WeCom's webview or the /demo chat window: the chat calls can work here. */
 export function canUseWeCom(): boolean {
   return isDemoFrame() || looksLikeWeCom(navigator.userAgent);
@@ -18,6 +20,6 @@ export function useWeComAdapter(): { available: boolean; get(): Promise<WeComAda
     get: () =>
       available
         ? useWeCom((url) => api.jssdkSignatures(url))
-        : Promise.reject(new WeComCallError('请在企业微信中打开后再发送')),
+        : Promise.reject(new WeComCallError(OUTSIDE_WECOM)),
   };
 }

@@ -24,6 +24,8 @@ export function describeError(err: unknown): string {
   }
   if (err instanceof WeComCallError) {
     if (/cancel/i.test(err.message)) return '已取消';
+    // our own explanation (e.g. not inside WeCom), already in Chinese
+    if (/^请/.test(err.message)) return err.message;
     return `企业微信调用失败：${err.message}`;
   }
   return err instanceof Error ? err.message : String(err);

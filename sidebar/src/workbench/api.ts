@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { apiErrorSchema } from '../../../shared/api';
+import { apiErrorSchema } from '../../../shared/api.js';
 import {
   growthReportSchema,
   type ReportRange,
@@ -10,10 +10,10 @@ import {
   sopRuleSchema,
   taskListSchema,
   taskReportSchema,
-} from '../../../shared/sop';
-import { audienceOptionsSchema, remindResultSchema } from '../../../shared/workbench';
-import { type ApiClient, ApiError, api, createApiClient } from '../api/client';
-import type { Issue } from './logic/issues';
+} from '../../../shared/sop.js';
+import { audienceOptionsSchema, remindResultSchema } from '../../../shared/workbench.js';
+import { type ApiClient, ApiError, api, createApiClient } from '../api/client.js';
+import type { Issue } from './logic/issues.js';
 
 /**
  * The workbench's calls, over the sidebar's API client (same error handling, 401 → login, answers

@@ -39,6 +39,37 @@ export const workbenchRoute: RouteRecordRaw = {
       meta: { title: '编辑 SOP 规则' },
       component: () => import('./pages/RuleEditPage.vue'),
     },
+    // 渠道活码, targets, customer and content reports, data quality (issue #8)
+    {
+      path: 'channels',
+      name: 'workbench-channels',
+      meta: { title: '渠道活码', range: true },
+      component: () => import('./pages/ChannelsPage.vue'),
+    },
+    {
+      path: 'targets',
+      name: 'workbench-targets',
+      meta: { title: '目标跟踪' },
+      component: () => import('./pages/TargetsPage.vue'),
+    },
+    {
+      path: 'customers',
+      name: 'workbench-customers',
+      meta: { title: '客户分析', range: true },
+      component: () => import('./pages/CustomerReportPage.vue'),
+    },
+    {
+      path: 'content',
+      name: 'workbench-content',
+      meta: { title: '内容分析', range: true },
+      component: () => import('./pages/ContentReportPage.vue'),
+    },
+    {
+      path: 'data-quality',
+      name: 'workbench-data-quality',
+      meta: { title: '数据清洗' },
+      component: () => import('./pages/DataQualityPage.vue'),
+    },
     { path: ':rest(.*)*', redirect: '/workbench/tasks' },
   ],
 };

@@ -18,9 +18,10 @@ const TZ = sql.lit(SHANGHAI_TZ);
  *   one recall per silence, not one every day for ever.
  *
  * Only customers with an active follow relation get a task (the owner join in the statement), so
- * customers who deleted their salesperson are left alone. Both ways are index range scans
- * (customers_lapse_idx, customers_last_interaction_idx); the per-customer checks then read
- * behavior_events_customer_time_idx for the few customers in range.
+ * customers who deleted their salesperson are left alone. Both ways are index-only range scans
+ * (customers_high_value_idx on AOV then last order, customers_last_interaction_idx); the
+ * per-customer checks then read behavior_events_customer_time_idx for the few customers in range.
+ * (Integer division: total / orders ≥ min exactly when total ≥ min × orders.)
  */
 export const churnRisk: TriggerDefinition<'churn_risk'> = {
   trigger: 'churn_risk',
@@ -56,8 +57,7 @@ export const churnRisk: TriggerDefinition<'churn_risk'> = {
         : sql`false`;
 
     return sql`
-      SELECT DISTINCT ON (external_userid) external_userid, window_key, reason,
-        NULL::text AS coupon_name, NULL::timestamptz AS coupon_expires_at, NULL::bigint AS coupon_value_fen
+      SELECT DISTINCT ON (external_userid) external_userid, window_key, reason
       FROM (
         SELECT c.external_userid, 1 AS priority,
           'lapse:' || to_char(c.last_order_at AT TIME ZONE ${TZ}, 'YYYY-MM-DD') AS window_key,
@@ -68,8 +68,8 @@ export const churnRisk: TriggerDefinition<'churn_risk'> = {
           SELECT c.last_interaction_at > ${previousSince}::timestamptz AND ${dropped} AS dropped OFFSET 0
         ) s
         WHERE c.order_count > 0
+          AND c.total_spent_fen / c.order_count >= ${p.minAovFen}::bigint
           AND c.last_order_at <= ${lapseBefore}::timestamptz AND c.last_order_at > ${lapseSince}::timestamptz
-          AND c.total_spent_fen >= ${p.minAovFen}::bigint * c.order_count
           AND (s.dropped OR ${streak})
           ${only}
         UNION ALL

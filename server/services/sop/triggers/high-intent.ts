@@ -13,14 +13,19 @@ import type { TriggerDefinition } from './index.js';
  * customers, and a cart add a delayed one for when its window has passed. The scheduled scan is
  * the same query over the frontier of recent signals (`lookbackHours`), so a lost job loses nothing.
  */
+const SCOPED_LOOKBACK_HOURS = 24;
+
 export const highIntent: TriggerDefinition<'high_intent'> = {
   trigger: 'high_intent',
   candidates(p, { now, customers }) {
     const ago = (hours: number) => new Date(now.getTime() - hours * HOUR_MS);
+    // evaluating given customers costs the same however far back it looks: a day, so a queue
+    // backlog never lets a cart add or a tag slip past its window
+    const lookback = customers ? Math.max(p.lookbackHours, SCOPED_LOOKBACK_HOURS) : p.lookbackHours;
     const viewsSince = ago(p.productViewHours);
     const cartBefore = ago(p.cartAbandonHours);
-    const cartSince = new Date(cartBefore.getTime() - p.lookbackHours * HOUR_MS);
-    const recentSince = ago(p.lookbackHours);
+    const cartSince = new Date(cartBefore.getTime() - lookback * HOUR_MS);
+    const recentSince = ago(lookback);
     const frontier = customers
       ? sql`SELECT DISTINCT unnest(${customers}::text[]) AS external_userid`
       : sql`
@@ -35,8 +40,7 @@ export const highIntent: TriggerDefinition<'high_intent'> = {
           AND data->>'tagName' = ${p.tagName}::text`;
     return sql`
       SELECT f.external_userid, ${`d:${shanghaiDay(now)}`}::text AS window_key,
-        CASE WHEN s.tagged THEN 'tag' WHEN s.cart_abandoned THEN 'cart_abandoned' ELSE 'product_views' END AS reason,
-        NULL::text AS coupon_name, NULL::timestamptz AS coupon_expires_at, NULL::bigint AS coupon_value_fen
+        CASE WHEN s.tagged THEN 'tag' WHEN s.cart_abandoned THEN 'cart_abandoned' ELSE 'product_views' END AS reason
       FROM (${frontier}) f
       CROSS JOIN LATERAL (
         SELECT

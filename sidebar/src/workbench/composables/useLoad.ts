@@ -1,6 +1,6 @@
 import { type Ref, ref, shallowRef, type WatchSource, watch } from 'vue';
-import { ApiError } from '../../api/client';
-import { describeError } from '../../logic/errors';
+import { ApiError } from '../../api/client.js';
+import { describeError } from '../../logic/errors.js';
 
 export const FORBIDDEN_TEXT = '仅主管和管理员可以查看工作台';
 

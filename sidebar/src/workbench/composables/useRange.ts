@@ -1,5 +1,5 @@
 import { reactive, readonly } from 'vue';
-import { type DayRange, normalizeRange, presetRange, type RangePreset } from '../logic/range';
+import { type DayRange, normalizeRange, presetRange, type RangePreset } from '../logic/range.js';
 
 /** The date range every report page shares (default: the last 7 days, Asia/Shanghai). */
 const state = reactive<DayRange>(presetRange('last7', new Date()));

@@ -1,8 +1,8 @@
 import { reactive } from 'vue';
-import { ApiError } from '../../api/client';
-import { workbenchApi } from '../api';
-import { workbenchError } from './useLoad';
-import { ElMessage } from '../ui/element';
+import { ApiError } from '../../api/client.js';
+import { workbenchApi } from '../api.js';
+import { ElMessage } from '../ui/element.js';
+import { workbenchError } from './useLoad.js';
 
 /** Who was reminded in this page's life, until when (the server allows once an hour). */
 const remindedUntil = reactive(new Map<string, number>());

@@ -54,12 +54,20 @@ export function shanghaiDateTime(iso: string | null | undefined): string {
   return `${s.slice(0, 10)} ${s.slice(11, 16)}`;
 }
 
-/** How long ago a due time passed: "2 小时" / "3 天". */
+/** How long ago a due time passed: "2 小时" / "3 天" ("已逾期" when this clock disagrees with the server's). */
 export function overdueFor(dueIso: string, now: Date): string {
   const ms = now.getTime() - Date.parse(dueIso);
-  if (ms <= 0) return DASH;
+  if (ms <= 0) return '已逾期';
   const h = ms / 3_600_000;
   if (h < 1) return `${Math.max(1, Math.round(ms / 60_000))} 分钟`;
   if (h < 48) return `${Math.round(h)} 小时`;
   return `${Math.round(h / 24)} 天`;
+}
+
+/** For text placed into chart tooltips, which ECharts renders as HTML. */
+export function escapeHtml(s: string): string {
+  return s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
 }

@@ -6,7 +6,7 @@ import {
   TEMPLATE_VARIABLES,
   type TemplateVariable,
   triggerParamsSchemas,
-} from '../../../../shared/sop';
+} from '../../../../shared/sop.js';
 
 /**
  * The rule editor's trigger parameters: which fields a trigger has, their type, bounds and
@@ -200,7 +200,7 @@ export function paramFields(trigger: SopTrigger): ParamField[] {
       ...(num.maxValue !== null && Math.abs(num.maxValue) < BIG ? { max: num.maxValue / scale } : {}),
       minExclusive,
       step: 1,
-      ...(integer ? { precision: 0 } : { precision: scale === 100 ? 2 : 1 }),
+      ...(integer ? { precision: 0 } : {}),
     } satisfies ParamField;
   });
 }
@@ -209,7 +209,7 @@ export function paramFields(trigger: SopTrigger): ParamField[] {
 export function inputMin(field: ParamField): number | undefined {
   if (field.min === undefined) return undefined;
   if (!field.minExclusive) return field.min;
-  return field.min + (field.precision ? 10 ** -field.precision : 1);
+  return field.min + (field.kind === 'integer' ? 1 : 0.1);
 }
 
 export function toDisplay(field: ParamField, stored: unknown): unknown {

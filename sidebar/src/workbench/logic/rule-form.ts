@@ -6,8 +6,8 @@ import {
   type SopRule,
   type SopTrigger,
   triggerParamsSchemas,
-} from '../../../../shared/sop';
-import { paramFields, TRIGGER_LABELS, toDisplay, toStored } from './params';
+} from '../../../../shared/sop.js';
+import { paramFields, TRIGGER_LABELS, toDisplay, toStored } from './params.js';
 
 /**
  * The rule editor's form model and the body it sends. Parameters are held in display units (yuan,
@@ -102,6 +102,11 @@ export function variantShares(variants: ReadonlyArray<{ weight: number }>): numb
 }
 
 /** Scan answer in words: 命中 / 新建 / 频控拦截 / 跳过. */
-export function describeScan(r: { matched: number; created: number; capped: number; skipped: number }): string {
+export function describeScan(r: {
+  matched: number;
+  created: number;
+  capped: number;
+  skipped: number;
+}): string {
   return `命中 ${r.matched} 位客户，新建 ${r.created} 条任务，频控拦截 ${r.capped} 位，跳过 ${r.skipped} 位（已有任务或在冷却期内）`;
 }
