@@ -75,22 +75,17 @@ export async function staffAwaitingDigest(db: Db, now: Date): Promise<string[]> 
 
 /**
  * Takes the salesperson's hourly digest slot: answers the previous slot time (null for the first
- * digest ever) when taken, undefined when the last digest is less than `interval` old.
+ * digest ever) when taken, undefined when the last digest is less than `interval` old. One
+ * statement, so two workers racing — even for a first digest — cannot both take it.
  */
 export async function claimDigestSlot(db: Db, userid: string, now: Date, intervalMs: number) {
-  const previous = await db
-    .selectFrom('sop_staff_digests')
-    .select('last_digest_at')
-    .where('userid', '=', userid)
-    .forUpdate()
-    .executeTakeFirst();
-  if (previous && previous.last_digest_at.getTime() > now.getTime() - intervalMs) return undefined;
-  await db
-    .insertInto('sop_staff_digests')
-    .values({ userid, last_digest_at: now })
-    .onConflict((oc) => oc.column('userid').doUpdateSet({ last_digest_at: now }))
-    .execute();
-  return previous?.last_digest_at ?? null;
+  const { rows } = await sql<{ previous: Date | null }>`
+    WITH prev AS (SELECT last_digest_at FROM sop_staff_digests WHERE userid = ${userid})
+    INSERT INTO sop_staff_digests (userid, last_digest_at) VALUES (${userid}, ${now}::timestamptz)
+    ON CONFLICT (userid) DO UPDATE SET last_digest_at = EXCLUDED.last_digest_at
+      WHERE sop_staff_digests.last_digest_at <= ${new Date(now.getTime() - intervalMs)}::timestamptz
+    RETURNING (SELECT last_digest_at FROM prev) AS previous`.execute(db);
+  return rows.length ? (rows[0]!.previous ?? null) : undefined;
 }
 
 export async function restoreDigestSlot(db: Db, userid: string, previous: Date | null): Promise<void> {

@@ -100,11 +100,12 @@ async function ingest(kind: 'orders' | 'coupons', items: unknown[]) {
   expect(res.status, await res.clone().text()).toBe(200);
 }
 
-async function rule(trigger: string): Promise<SopRule> {
+async function couponRule(): Promise<Extract<SopRule, { trigger: 'coupon_expiry' }>> {
   const res = await api('boss', 'GET', '/api/sop-rules');
-  return res.body.rules
-    .map((r: unknown) => sopRuleSchema.parse(r))
-    .find((r: SopRule) => r.trigger === trigger);
+  const rules: SopRule[] = res.body.rules.map((r: unknown) => sopRuleSchema.parse(r));
+  const found = rules.find((r) => r.trigger === 'coupon_expiry');
+  if (found?.trigger !== 'coupon_expiry') throw new Error('no coupon_expiry rule');
+  return found;
 }
 
 async function contextAs(
@@ -133,7 +134,7 @@ async function shoot(page: Page, name: string) {
   await page.waitForTimeout(1200); // charts finish their entry animation
   await page.screenshot({ path: path.join(ARTIFACTS, `workbench-${name}.png`), fullPage: true });
   // nothing overflows the page sideways: wide tables scroll inside their card
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
   expect(overflow, `${name} is wider than the window`).toBeLessThanOrEqual(0);
 }
 
@@ -284,7 +285,7 @@ describe('supervisor', () => {
   it(
     'edits the coupon rule’s threshold, saves, runs it and sees the result',
     async () => {
-      const before = await rule('coupon_expiry');
+      const before = await couponRule();
       expect(before.params.withinHours).toBe(24);
       for (const [label, viewport] of Object.entries(WIDTHS)) {
         const context = await contextAs('boss', viewport);
@@ -326,7 +327,7 @@ describe('supervisor', () => {
       await threshold.press('Tab');
       await page.locator('[data-test="save-rule"]').click();
       await page.getByText('规则已保存').waitFor();
-      expect((await rule('coupon_expiry')).params.withinHours).toBe(48);
+      expect((await couponRule()).params.withinHours).toBe(48);
       await shoot(page, 'rule-editor-desktop');
 
       await page.locator('[data-test="run-rule"]').click();

@@ -106,7 +106,7 @@ describe('high intent → task → reminder → sent → order → conversion', 
         eventId: `hi-${h}`,
         externalUserId: customer,
         kind: 'product_view',
-        occurredAt: iso(new Date(T0.getTime() - h * H)),
+        occurredAt: iso(new Date(T0.getTime() - h * 5 * MIN)),
       })),
     );
     // debounced: nothing yet
