@@ -3,7 +3,7 @@ import type { JobHandlers } from '../queue/workers.js';
 import type { Services } from '../services/container.js';
 
 /** The registry: each job name → a thin handler (typed data in, a service call out). */
-export function createJobHandlers(ctx: AppContext, services: Services): JobHandlers {
+export function createJobHandlers(_ctx: AppContext, services: Services): JobHandlers {
   return {
     'system.ping': async (data) => ({ pong: data.nonce }),
     'wecom.contact-event': (event) => services.contactSync.handleEvent(event),

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
+import type { FollowStatus } from '../db/schema.js';
 
 /** A customer as WeCom describes it (externalcontact/get, batch/get_by_user). */
 export interface ContactSnapshot {
@@ -96,6 +97,8 @@ export async function upsertRelations(
   now: Date,
 ): Promise<void> {
   if (!relations.length) return;
+  const endedLater = sql<boolean>`(follow_relations.status in ('deleted_by_staff', 'deleted_by_customer')
+    and excluded.last_event_at is not null and follow_relations.last_event_at >= excluded.last_event_at)`;
   await db
     .insertInto('follow_relations')
     .values(
@@ -123,13 +126,17 @@ export async function upsertRelations(
         add_way: eb.ref('excluded.add_way'),
         state: sql<string | null>`coalesce(excluded.state, follow_relations.state)`,
         added_at: eb.ref('excluded.added_at'),
-        // a half relation confirmed later becomes active; an active one never falls back to half
-        status: sql<
-          'active' | 'half'
-        >`case when follow_relations.status = 'active' and excluded.status = 'half'
-          then 'active' else excluded.status end`,
-        deleted_at: null,
-        deleted_by: null,
+        // A relation ended by an event at or after this snapshot's event stays ended: a slow add
+        // job that fetched WeCom before the delete must not revive it. A half relation confirmed
+        // later becomes active; an active one never falls back to half.
+        status: sql<FollowStatus>`case
+          when ${endedLater} then follow_relations.status
+          when follow_relations.status = 'active' and excluded.status = 'half' then 'active'
+          else excluded.status end`,
+        deleted_at: sql<Date | null>`case when ${endedLater} then follow_relations.deleted_at end`,
+        deleted_by: sql<
+          'staff' | 'customer' | null
+        >`case when ${endedLater} then follow_relations.deleted_by end`,
         last_event_at: sql<Date | null>`greatest(follow_relations.last_event_at, excluded.last_event_at)`,
         updated_at: now,
       })),
@@ -206,20 +213,40 @@ export async function endRelation(
   db: Db,
   input: { externalUserid: string; userid: string; by: 'staff' | 'customer'; at: Date; now: Date },
 ): Promise<boolean> {
+  const status = input.by === 'staff' ? ('deleted_by_staff' as const) : ('deleted_by_customer' as const);
+  // An end can be processed before the add it follows: the row is then created ended, and the
+  // late add (same or older event) leaves it so — see upsertRelations.
   const result = await db
-    .updateTable('follow_relations')
-    .set({
-      status: input.by === 'staff' ? 'deleted_by_staff' : 'deleted_by_customer',
+    .insertInto('follow_relations')
+    .values({
+      external_userid: input.externalUserid,
+      userid: input.userid,
+      added_at: input.at,
+      status,
       deleted_at: input.at,
       deleted_by: input.by,
       last_event_at: input.at,
       updated_at: input.now,
     })
-    .where('external_userid', '=', input.externalUserid)
-    .where('userid', '=', input.userid)
-    .where((eb) => eb.or([eb('last_event_at', 'is', null), eb('last_event_at', '<=', input.at)]))
+    .onConflict((oc) =>
+      oc
+        .columns(['external_userid', 'userid'])
+        .doUpdateSet({
+          status,
+          deleted_at: input.at,
+          deleted_by: input.by,
+          last_event_at: input.at,
+          updated_at: input.now,
+        })
+        .where((eb) =>
+          eb.or([
+            eb('follow_relations.last_event_at', 'is', null),
+            eb('follow_relations.last_event_at', '<=', input.at),
+          ]),
+        ),
+    )
     .executeTakeFirst();
-  return Number(result.numUpdatedRows) > 0;
+  return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
 }
 
 export function tagNames(db: Db, tagIds: readonly string[]) {

@@ -200,7 +200,7 @@ describe('渠道活码 in the workbench', () => {
       // the QR code image is shown (served from our origin) with a download link
       const qr = page.locator('[data-test="qr"]').first();
       await expect
-        .poll(() => qr.evaluate((img) => (img as HTMLImageElement).naturalWidth))
+        .poll(() => qr.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth))
         .toBeGreaterThan(0);
       const [download] = await Promise.all([
         page.waitForEvent('download'),

@@ -115,6 +115,7 @@ beforeAll(async () => {
       welcomeCode: false,
     })
   ).external_userid;
+  await app.drain(); // the add is stored before the delete that follows it in the same second
   await app.sim.fire.delFollowUser({ userid: 'zhangsan', external_userid: quickDeleter });
   slowDeleter = (
     await app.sim.fire.addExternalContact({

@@ -6,9 +6,9 @@ import { shanghaiDay, shanghaiDayStart } from '../../server/services/sop/time.js
 import {
   growthReportSchema,
   type SopRule,
+  type SopTask,
   sopReportSchema,
   sopRuleSchema,
-  type SopTask,
   sopTaskSchema,
   taskListSchema,
   taskReportSchema,
@@ -37,7 +37,8 @@ beforeAll(async () => {
   );
   for (const userid of ['zhangsan', 'lisi', 'boss']) cookies[userid] = await loginAs(app, userid);
   // the test runs each scan itself: no scheduled scan may run in between
-  for (const rule of await listRules()) await api('boss', 'PUT', `/api/sop-rules/${rule.id}`, { schedule: null });
+  for (const rule of await listRules())
+    await api('boss', 'PUT', `/api/sop-rules/${rule.id}`, { schedule: null });
 });
 
 afterAll(async () => {
@@ -60,14 +61,19 @@ async function listRules(): Promise<SopRule[]> {
   return res.body.rules.map((r: unknown) => sopRuleSchema.parse(r));
 }
 
-const ruleOf = async (trigger: string) => (await listRules()).find((r) => r.trigger === trigger && r.name !== 'x')!;
+const ruleOf = async (trigger: string) =>
+  (await listRules()).find((r) => r.trigger === trigger && r.name !== 'x')!;
 
 async function ingest(kind: 'orders' | 'events' | 'coupons', items: unknown[]) {
   const raw = JSON.stringify({ items });
   const ts = Math.floor(clock.now().getTime() / 1000);
   const res = await fetch(`${app.url}/api/ingest/${kind}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-timestamp': String(ts), 'x-signature': signIngestBody(app.config.ingestSecret, ts, raw) },
+    headers: {
+      'content-type': 'application/json',
+      'x-timestamp': String(ts),
+      'x-signature': signIngestBody(app.config.ingestSecret, ts, raw),
+    },
     body: raw,
   });
   expect(res.status, await res.clone().text()).toBe(200);
@@ -80,7 +86,9 @@ async function runDelayed(name: string) {
   await app.drain();
 }
 
-async function enqueueAndDrain(name: 'sop.remind-staff' | 'sop.mass-dispatch' | 'sop.mass-poll' | 'sop.daily-report') {
+async function enqueueAndDrain(
+  name: 'sop.remind-staff' | 'sop.mass-dispatch' | 'sop.mass-poll' | 'sop.daily-report',
+) {
   await app.runtime.ctx.jobs.enqueue(name, {});
   await app.drain();
 }
@@ -91,7 +99,8 @@ async function addCustomer(userid: string, name: string): Promise<string> {
   return fired.external_userid;
 }
 
-const appMessagesTo = async (userid: string) => (await app.sim.sent.appMessages()).filter((m) => m.touser.includes(userid));
+const appMessagesTo = async (userid: string) =>
+  (await app.sim.sent.appMessages()).filter((m) => m.touser.includes(userid));
 const iso = (d: Date) => d.toISOString();
 
 describe('high intent → task → reminder → sent → order → conversion', () => {
@@ -110,15 +119,27 @@ describe('high intent → task → reminder → sent → order → conversion', 
       })),
     );
     // debounced: nothing yet
-    expect(await db().selectFrom('sop_tasks').select('id').where('external_userid', '=', customer).execute()).toEqual([]);
-    const delayed = (await app.runtime.ctx.jobs.queue('sop').getJobs(['delayed'])).filter((j) => j.name === 'sop.evaluate-customers');
+    expect(
+      await db().selectFrom('sop_tasks').select('id').where('external_userid', '=', customer).execute(),
+    ).toEqual([]);
+    const delayed = (await app.runtime.ctx.jobs.queue('sop').getJobs(['delayed'])).filter(
+      (j) => j.name === 'sop.evaluate-customers',
+    );
     expect(delayed).toHaveLength(1);
     await runDelayed('sop.evaluate-customers');
 
-    const list = taskListSchema.parse((await api('zhangsan', 'GET', '/api/tasks?scope=mine&status=open')).body);
+    const list = taskListSchema.parse(
+      (await api('zhangsan', 'GET', '/api/tasks?scope=mine&status=open')).body,
+    );
     expect(list.tasks).toHaveLength(1);
     task = list.tasks[0]!;
-    expect(task).toMatchObject({ externalUserid: customer, userid: 'zhangsan', status: 'pending', reason: 'product_views', trigger: 'high_intent' });
+    expect(task).toMatchObject({
+      externalUserid: customer,
+      userid: 'zhangsan',
+      status: 'pending',
+      reason: 'product_views',
+      trigger: 'high_intent',
+    });
     expect(task.message).toContain('王小美');
     expect(list.quietNow).toBe(false);
     // someone else's task is not theirs to see
@@ -133,7 +154,15 @@ describe('high intent → task → reminder → sent → order → conversion', 
     const textcard = card!.body.textcard as { url: string; description: string };
     expect(textcard.url).toBe(`${app.config.publicUrl}/tasks/${task.id}`);
     expect(textcard.description).toContain('王小美');
-    expect((await db().selectFrom('sop_tasks').select('notified_at').where('id', '=', task.id).executeTakeFirstOrThrow()).notified_at).not.toBeNull();
+    expect(
+      (
+        await db()
+          .selectFrom('sop_tasks')
+          .select('notified_at')
+          .where('id', '=', task.id)
+          .executeTakeFirstOrThrow()
+      ).notified_at,
+    ).not.toBeNull();
     await enqueueAndDrain('sop.remind-staff');
     expect((await appMessagesTo('zhangsan')).filter((m) => m.msgtype === 'textcard')).toHaveLength(1);
   });
@@ -152,16 +181,36 @@ describe('high intent → task → reminder → sent → order → conversion', 
     expect(sopTaskSchema.parse(sent.body)).toMatchObject({ status: 'sent', sentAt: iso(T0) });
     // again is harmless
     expect((await api('zhangsan', 'POST', `/api/tasks/${task.id}/sent`)).status).toBe(200);
-    const kinds = await db().selectFrom('timeline').select('kind').where('external_userid', '=', customer).execute();
-    expect(kinds.map((k) => k.kind)).toEqual(expect.arrayContaining(['sop_task_created', 'sop_message_sent']));
+    const kinds = await db()
+      .selectFrom('timeline')
+      .select('kind')
+      .where('external_userid', '=', customer)
+      .execute();
+    expect(kinds.map((k) => k.kind)).toEqual(
+      expect.arrayContaining(['sop_task_created', 'sop_message_sent']),
+    );
 
     clock.advance(H);
-    await ingest('orders', [{ orderId: 'hi-o1', externalUserId: customer, amount: '299.00', status: 'paid', paidAt: iso(clock.now()) }]);
+    await ingest('orders', [
+      {
+        orderId: 'hi-o1',
+        externalUserId: customer,
+        amount: '299.00',
+        status: 'paid',
+        paidAt: iso(clock.now()),
+      },
+    ]);
     await app.drain();
-    const row = await db().selectFrom('sop_tasks').selectAll().where('id', '=', task.id).executeTakeFirstOrThrow();
+    const row = await db()
+      .selectFrom('sop_tasks')
+      .selectAll()
+      .where('id', '=', task.id)
+      .executeTakeFirstOrThrow();
     expect(row).toMatchObject({ converted_order_id: 'hi-o1', revenue_fen: 29_900, status: 'done' });
 
-    const report = sopReportSchema.parse((await api('boss', 'GET', `/api/reports/sop?from=${TODAY}&to=${TODAY}`)).body);
+    const report = sopReportSchema.parse(
+      (await api('boss', 'GET', `/api/reports/sop?from=${TODAY}&to=${TODAY}`)).body,
+    );
     const rule = await ruleOf('high_intent');
     expect(report.rules.find((r) => r.ruleId === rule.id)).toMatchObject({
       created: 1,
@@ -177,7 +226,14 @@ describe('high intent → task → reminder → sent → order → conversion', 
   it('answers a salesperson who messages the app 任务 with their open tasks', async () => {
     const other = await addCustomer('zhangsan', '李小红');
     await ingest('coupons', [
-      { couponId: 'bot-c1', externalUserId: other, name: '满100减10', value: '10', issuedAt: iso(clock.now()), expiresAt: iso(new Date(clock.now().getTime() + 5 * H)) },
+      {
+        couponId: 'bot-c1',
+        externalUserId: other,
+        name: '满100减10',
+        value: '10',
+        issuedAt: iso(clock.now()),
+        expiresAt: iso(new Date(clock.now().getTime() + 5 * H)),
+      },
     ]);
     await api('boss', 'POST', `/api/sop-rules/${(await ruleOf('coupon_expiry')).id}/run`);
     await app.sim.fire.textMessage({ userid: 'zhangsan', content: '任务' });
@@ -194,12 +250,23 @@ describe('quiet hours', () => {
     const customer = await addCustomer('lisi', '夜猫子');
     clock.set(new Date(shanghaiDayStart(TODAY).getTime() + 21 * H + 30 * MIN));
     await ingest('coupons', [
-      { couponId: 'q-c1', externalUserId: customer, name: '夜间券', value: '5', issuedAt: iso(clock.now()), expiresAt: iso(new Date(clock.now().getTime() + 20 * H)) },
+      {
+        couponId: 'q-c1',
+        externalUserId: customer,
+        name: '夜间券',
+        value: '5',
+        issuedAt: iso(clock.now()),
+        expiresAt: iso(new Date(clock.now().getTime() + 20 * H)),
+      },
     ]);
     const run = await api('boss', 'POST', `/api/sop-rules/${(await ruleOf('coupon_expiry')).id}/run`);
     expect(run.body).toMatchObject({ created: 1 });
     await app.drain();
-    const task = await db().selectFrom('sop_tasks').selectAll().where('external_userid', '=', customer).executeTakeFirstOrThrow();
+    const task = await db()
+      .selectFrom('sop_tasks')
+      .selectAll()
+      .where('external_userid', '=', customer)
+      .executeTakeFirstOrThrow();
     // created at 21:30: 240 minutes after 09:00 next day
     expect(task.due_at).toEqual(new Date(shanghaiDayStart(TODAY).getTime() + 24 * H + 13 * H));
     expect(await appMessagesTo('lisi')).toEqual([]);
@@ -217,7 +284,11 @@ describe('quiet hours', () => {
 describe('mass send', () => {
   it('batches per salesperson into add_msg_template, idempotently, and polls results', async () => {
     clock.set(new Date(shanghaiDayStart(TODAY).getTime() + 24 * H + 10 * H));
-    const customers = [await addCustomer('wangwu', '甲'), await addCustomer('wangwu', '乙'), await addCustomer('wangwu', '丙')];
+    const customers = [
+      await addCustomer('wangwu', '甲'),
+      await addCustomer('wangwu', '乙'),
+      await addCustomer('wangwu', '丙'),
+    ];
     const created = await api('boss', 'POST', '/api/sop-rules', {
       trigger: 'coupon_expiry',
       name: '券到期群发',
@@ -231,7 +302,14 @@ describe('mass send', () => {
     const expiresAt = iso(new Date(clock.now().getTime() + 6 * H));
     await ingest(
       'coupons',
-      customers.map((c, i) => ({ couponId: `m-c${i}`, externalUserId: c, name: '会员券', value: '20', issuedAt: iso(clock.now()), expiresAt })),
+      customers.map((c, i) => ({
+        couponId: `m-c${i}`,
+        externalUserId: c,
+        name: '会员券',
+        value: '20',
+        issuedAt: iso(clock.now()),
+        expiresAt,
+      })),
     );
     // the default coupon rule must not take these customers
     await api('boss', 'PUT', `/api/sop-rules/${(await ruleOf('coupon_expiry')).id}`, { enabled: false });
@@ -248,16 +326,32 @@ describe('mass send', () => {
     await enqueueAndDrain('sop.mass-dispatch');
     expect((await app.sim.sent.massSends()).filter((s) => s.sender === 'wangwu')).toHaveLength(1);
 
-    await app.sim.setMassSendStatus(send.msgid, { userid: 'wangwu', external_userid: customers[0]!, status: 1 });
-    await app.sim.setMassSendStatus(send.msgid, { userid: 'wangwu', external_userid: customers[1]!, status: 2 });
+    await app.sim.setMassSendStatus(send.msgid, {
+      userid: 'wangwu',
+      external_userid: customers[0]!,
+      status: 1,
+    });
+    await app.sim.setMassSendStatus(send.msgid, {
+      userid: 'wangwu',
+      external_userid: customers[1]!,
+      status: 2,
+    });
     await enqueueAndDrain('sop.mass-poll');
     const status = async () =>
       Object.fromEntries(
-        (await db().selectFrom('sop_tasks').select(['external_userid', 'status', 'failure_reason']).where('rule_id', '=', rule.id).execute()).map(
-          (t) => [t.external_userid, t.failure_reason ? `${t.status}:${t.failure_reason}` : t.status],
-        ),
+        (
+          await db()
+            .selectFrom('sop_tasks')
+            .select(['external_userid', 'status', 'failure_reason'])
+            .where('rule_id', '=', rule.id)
+            .execute()
+        ).map((t) => [t.external_userid, t.failure_reason ? `${t.status}:${t.failure_reason}` : t.status]),
       );
-    expect(await status()).toEqual({ [customers[0]!]: 'sent', [customers[1]!]: 'failed:not_a_friend', [customers[2]!]: 'pending' });
+    expect(await status()).toEqual({
+      [customers[0]!]: 'sent',
+      [customers[1]!]: 'failed:not_a_friend',
+      [customers[2]!]: 'pending',
+    });
     const reminds = async () => (await app.sim.counters()).calls['externalcontact/remind_groupmsg_send'] ?? 0;
     expect(await reminds()).toBe(0);
 
@@ -283,13 +377,22 @@ describe('mass send', () => {
 
 describe('the cap under concurrent scans', () => {
   it('two rules scanning the same customers at once stay within 1 message each', async () => {
-    expect((await api('boss', 'PUT', '/api/sop-settings', { pressure: { maxMessages: 1 } })).status).toBe(200);
+    expect((await api('boss', 'PUT', '/api/sop-settings', { pressure: { maxMessages: 1 } })).status).toBe(
+      200,
+    );
     const ids: string[] = [];
     for (let i = 0; i < 6; i++) ids.push(await addCustomer('zhangsan', `并发${i}`));
     const now = clock.now();
     await ingest(
       'coupons',
-      ids.map((c, i) => ({ couponId: `race-${i}`, externalUserId: c, name: '券', value: '1', issuedAt: iso(now), expiresAt: iso(new Date(now.getTime() + 3 * H)) })),
+      ids.map((c, i) => ({
+        couponId: `race-${i}`,
+        externalUserId: c,
+        name: '券',
+        value: '1',
+        issuedAt: iso(now),
+        expiresAt: iso(new Date(now.getTime() + 3 * H)),
+      })),
     );
     await sql`UPDATE customers SET last_interaction_at = ${new Date(now.getTime() - 90 * 24 * H)}::timestamptz
       WHERE external_userid = ANY(${ids}::text[])`.execute(db());
@@ -318,8 +421,16 @@ describe('reports equal independent counts', () => {
   const to = () => shanghaiDay(clock.now());
 
   it('tasks per salesperson', async () => {
-    const report = taskReportSchema.parse((await api('boss', 'GET', `/api/reports/tasks?from=${TODAY}&to=${to()}`)).body);
-    const { rows } = await sql<{ userid: string; assigned: number; sent: number; on_time: number; skipped: number }>`
+    const report = taskReportSchema.parse(
+      (await api('boss', 'GET', `/api/reports/tasks?from=${TODAY}&to=${to()}`)).body,
+    );
+    const { rows } = await sql<{
+      userid: string;
+      assigned: number;
+      sent: number;
+      on_time: number;
+      skipped: number;
+    }>`
       SELECT userid, count(*)::int AS assigned, count(sent_at)::int AS sent,
         sum(CASE WHEN sent_at IS NOT NULL AND sent_at <= due_at THEN 1 ELSE 0 END)::int AS on_time,
         sum(CASE WHEN status = 'skipped' THEN 1 ELSE 0 END)::int AS skipped
@@ -328,15 +439,32 @@ describe('reports equal independent counts', () => {
       GROUP BY userid ORDER BY userid`.execute(db());
     expect(rows.length).toBeGreaterThan(1);
     expect(
-      report.staff.map((s) => ({ userid: s.userid, assigned: s.assigned, sent: s.sent, on_time: s.onTime, skipped: s.skipped })).sort((a, b) => (a.userid < b.userid ? -1 : 1)),
+      report.staff
+        .map((s) => ({
+          userid: s.userid,
+          assigned: s.assigned,
+          sent: s.sent,
+          on_time: s.onTime,
+          skipped: s.skipped,
+        }))
+        .sort((a, b) => (a.userid < b.userid ? -1 : 1)),
     ).toEqual(rows);
     expect(report.totals.assigned).toBe(rows.reduce((n, r) => n + r.assigned, 0));
     expect(report.staff.map((s) => s.rank)).toEqual(report.staff.map((_, i) => i + 1));
   });
 
   it('reach and conversion per rule', async () => {
-    const report = sopReportSchema.parse((await api('boss', 'GET', `/api/reports/sop?from=${TODAY}&to=${to()}`)).body);
-    const { rows } = await sql<{ rule_id: number; created: number; sent: number; converted: number; revenue: number; capped: number }>`
+    const report = sopReportSchema.parse(
+      (await api('boss', 'GET', `/api/reports/sop?from=${TODAY}&to=${to()}`)).body,
+    );
+    const { rows } = await sql<{
+      rule_id: number;
+      created: number;
+      sent: number;
+      converted: number;
+      revenue: number;
+      capped: number;
+    }>`
       SELECT r.id AS rule_id,
         (SELECT count(*) FROM sop_tasks t WHERE t.rule_id = r.id)::int AS created,
         (SELECT count(*) FROM sop_tasks t WHERE t.rule_id = r.id AND t.sent_at IS NOT NULL)::int AS sent,
@@ -345,11 +473,22 @@ describe('reports equal independent counts', () => {
         (SELECT count(*) FROM sop_skips s WHERE s.rule_id = r.id)::int AS capped
       FROM sop_rules r ORDER BY r.id`.execute(db());
     const active = rows.filter((r) => r.created + r.capped > 0);
-    expect(report.rules.map((r) => ({ rule_id: r.ruleId, created: r.created, sent: r.sent, converted: r.converted, revenue: r.revenueFen, capped: r.capped }))).toEqual(active);
+    expect(
+      report.rules.map((r) => ({
+        rule_id: r.ruleId,
+        created: r.created,
+        sent: r.sent,
+        converted: r.converted,
+        revenue: r.revenueFen,
+        capped: r.capped,
+      })),
+    ).toEqual(active);
   });
 
   it('growth per salesperson, and the daily robot report', async () => {
-    const report = growthReportSchema.parse((await api('boss', 'GET', `/api/reports/growth?from=${TODAY}&to=${to()}`)).body);
+    const report = growthReportSchema.parse(
+      (await api('boss', 'GET', `/api/reports/growth?from=${TODAY}&to=${to()}`)).body,
+    );
     const { rows } = await sql<{ userid: string; added: number }>`
       SELECT userid, count(*)::int AS added FROM follow_relations
       WHERE added_at >= ${shanghaiDayStart(TODAY)}::timestamptz
@@ -380,8 +519,14 @@ describe('rules API', () => {
     expect(bad.status).toBe(400);
     const paths = bad.body.error.issues.map((i: { path: string }) => i.path);
     expect(paths).toEqual(expect.arrayContaining(['name', 'params.minAovFen']));
-    const vars = await api('boss', 'POST', '/api/sop-rules', { trigger: 'churn_risk', name: 'x', variants: [{ template: '{{couponName}}' }] });
-    expect(vars.body.error.issues).toEqual([{ path: 'variants.0.template', message: '{{couponName}} is not available for churn_risk rules' }]);
+    const vars = await api('boss', 'POST', '/api/sop-rules', {
+      trigger: 'churn_risk',
+      name: 'x',
+      variants: [{ template: '{{couponName}}' }],
+    });
+    expect(vars.body.error.issues).toEqual([
+      { path: 'variants.0.template', message: '{{couponName}} is not available for churn_risk rules' },
+    ]);
     expect((await api('zhangsan', 'GET', '/api/sop-rules')).status).toBe(403);
     const rule = await ruleOf('churn_risk');
     const put = await api('boss', 'PUT', `/api/sop-rules/${rule.id}`, { params: { minAovFen: 100_000 } });

@@ -193,6 +193,21 @@ describe('change_external_contact', () => {
     expect(relation.status).toBe('active');
   });
 
+  it('an add job that fetched WeCom before a same-second delete does not revive the relation', async () => {
+    // the simulator still lists the relation, as WeCom did when the slow add job fetched it
+    const [ext] = await app.sim.addCustomers([{ name: '秒删客户', follow_users: [{ userid: 'lisi' }] }]);
+    await app.sim.fire.raw({ xml: contactXml('del_follow_user', 'lisi', ext!, 1_800_000_300) });
+    await app.drain();
+    await app.sim.fire.raw({ xml: contactXml('add_external_contact', 'lisi', ext!, 1_800_000_300) });
+    await app.drain();
+    const relation = await db()
+      .selectFrom('follow_relations')
+      .select(['status', 'deleted_by'])
+      .where('external_userid', '=', ext!)
+      .executeTakeFirstOrThrow();
+    expect(relation).toEqual({ status: 'deleted_by_customer', deleted_by: 'customer' });
+  });
+
   it('edit: remark and tags changed in WeCom are applied with tag timeline entries', async () => {
     const fired = await app.sim.fire.addExternalContact({
       userid: 'zhangsan',

@@ -5,6 +5,7 @@ import {
   type ContactSnapshot,
   channelStateOf,
   ensureStaff,
+  type RelationSnapshot,
   replaceRelationTags,
   upsertContacts,
   upsertRelations,
@@ -161,12 +162,20 @@ export class FullSyncService {
     const list = page.external_contact_list ?? [];
     if (!list.length) return;
     const now = this.deps.clock.now();
-    const contacts = new Map<string, ContactSnapshot>();
-    for (const item of list)
-      contacts.set(item.external_contact.external_userid, toContactSnapshot(item.external_contact));
     const relations = list.map((item) =>
       toRelationSnapshot(item.external_contact.external_userid, item.follow_info, now),
     );
+    const relationsOf = new Map<string, RelationSnapshot[]>();
+    for (const r of relations)
+      relationsOf.set(r.externalUserid, [...(relationsOf.get(r.externalUserid) ?? []), r]);
+    const contacts = new Map<string, ContactSnapshot>();
+    for (const item of list) {
+      const id = item.external_contact.external_userid;
+      contacts.set(id, {
+        ...toContactSnapshot(item.external_contact),
+        channelState: channelStateOf(relationsOf.get(id) ?? []),
+      });
+    }
     await this.deps.db.transaction().execute(async (tx) => {
       await upsertContacts(tx, [...contacts.values()], now);
       await upsertRelations(tx, relations, now);

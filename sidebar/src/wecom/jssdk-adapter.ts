@@ -5,7 +5,9 @@ import { type ChatMessage, type OpenChatTarget, type WeComAdapter, WeComCallErro
 
 export interface SignatureSource {
   /** POST /api/jssdk/signatures for the page's URL without its fragment */
-  (url: string): Promise<{
+  (
+    url: string,
+  ): Promise<{
     corpId: string;
     agentId: number | string;
     config: { timestamp: string | number; nonceStr: string; signature: string };
