@@ -6,7 +6,7 @@ import type { Services } from '../services/container.js';
 export function createJobHandlers(_ctx: AppContext, services: Services): JobHandlers {
   return {
     'system.ping': async (data) => ({ pong: data.nonce }),
-    'wecom.contact-event': (event) => services.contactSync.handleEvent(event),
+    'wecom.contact-event': (event, job) => services.contactSync.handleEvent(event, job.attempt),
     'wecom.chat-event': (event) => services.groupSync.handleEvent(event),
     'wecom.tag-event': () => services.tagCatalogue.resync(),
     'wecom.welcome': (data) => services.contactSync.sendWelcome(data),

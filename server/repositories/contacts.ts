@@ -209,44 +209,37 @@ export async function replaceRelationTags(
  * Marks a relation ended — unless a newer event already touched it (events can arrive out of
  * order; WeCom's CreateTime decides). Returns whether the relation changed.
  */
+export type EndResult = 'ended' | 'stale' | 'missing';
+
+/**
+ * Marks a relation ended — unless a newer event already touched it (events can arrive out of
+ * order; WeCom's CreateTime decides). `missing`: we hold no such relation (yet).
+ */
 export async function endRelation(
   db: Db,
   input: { externalUserid: string; userid: string; by: 'staff' | 'customer'; at: Date; now: Date },
-): Promise<boolean> {
-  const status = input.by === 'staff' ? ('deleted_by_staff' as const) : ('deleted_by_customer' as const);
-  // An end can be processed before the add it follows: the row is then created ended, and the
-  // late add (same or older event) leaves it so — see upsertRelations.
+): Promise<EndResult> {
   const result = await db
-    .insertInto('follow_relations')
-    .values({
-      external_userid: input.externalUserid,
-      userid: input.userid,
-      added_at: input.at,
-      status,
+    .updateTable('follow_relations')
+    .set({
+      status: input.by === 'staff' ? 'deleted_by_staff' : 'deleted_by_customer',
       deleted_at: input.at,
       deleted_by: input.by,
       last_event_at: input.at,
       updated_at: input.now,
     })
-    .onConflict((oc) =>
-      oc
-        .columns(['external_userid', 'userid'])
-        .doUpdateSet({
-          status,
-          deleted_at: input.at,
-          deleted_by: input.by,
-          last_event_at: input.at,
-          updated_at: input.now,
-        })
-        .where((eb) =>
-          eb.or([
-            eb('follow_relations.last_event_at', 'is', null),
-            eb('follow_relations.last_event_at', '<=', input.at),
-          ]),
-        ),
-    )
+    .where('external_userid', '=', input.externalUserid)
+    .where('userid', '=', input.userid)
+    .where((eb) => eb.or([eb('last_event_at', 'is', null), eb('last_event_at', '<=', input.at)]))
     .executeTakeFirst();
-  return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+  if (Number(result.numUpdatedRows) > 0) return 'ended';
+  const exists = await db
+    .selectFrom('follow_relations')
+    .select('userid')
+    .where('external_userid', '=', input.externalUserid)
+    .where('userid', '=', input.userid)
+    .executeTakeFirst();
+  return exists ? 'stale' : 'missing';
 }
 
 export function tagNames(db: Db, tagIds: readonly string[]) {

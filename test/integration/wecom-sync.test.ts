@@ -179,6 +179,25 @@ describe('change_external_contact', () => {
     );
   });
 
+  it('an add job that fetched WeCom before a delete does not revive the ended relation', async () => {
+    const [ext] = await app.sim.addCustomers([
+      { name: '慢同步客户', follow_users: [{ userid: 'zhangsan' }] },
+    ]);
+    await app.sim.fire.raw({ xml: contactXml('add_external_contact', 'zhangsan', ext!, 1_800_000_400) });
+    await app.drain();
+    await app.sim.fire.raw({ xml: contactXml('del_follow_user', 'zhangsan', ext!, 1_800_000_410) });
+    await app.drain();
+    // a redelivered, older add re-fetches WeCom, which (here) still lists the relation
+    await app.sim.fire.raw({ xml: contactXml('edit_external_contact', 'zhangsan', ext!, 1_800_000_405) });
+    await app.drain();
+    const relation = await db()
+      .selectFrom('follow_relations')
+      .select('status')
+      .where('external_userid', '=', ext!)
+      .executeTakeFirstOrThrow();
+    expect(relation.status).toBe('deleted_by_customer');
+  });
+
   it('a late delete older than the latest add does not end a live relation', async () => {
     const [ext] = await app.sim.addCustomers([{ name: '先删后加', follow_users: [{ userid: 'zhangsan' }] }]);
     await app.sim.fire.raw({ xml: contactXml('add_external_contact', 'zhangsan', ext!, 1_800_000_100) });
@@ -193,13 +212,13 @@ describe('change_external_contact', () => {
     expect(relation.status).toBe('active');
   });
 
-  it('an add job that fetched WeCom before a same-second delete does not revive the relation', async () => {
+  it('a same-second delete processed before its add still ends the relation', async () => {
     // the simulator still lists the relation, as WeCom did when the slow add job fetched it
     const [ext] = await app.sim.addCustomers([{ name: '秒删客户', follow_users: [{ userid: 'lisi' }] }]);
+    // the delete is taken in first; it waits (job retry) until the add has stored the relation
     await app.sim.fire.raw({ xml: contactXml('del_follow_user', 'lisi', ext!, 1_800_000_300) });
-    await app.drain();
     await app.sim.fire.raw({ xml: contactXml('add_external_contact', 'lisi', ext!, 1_800_000_300) });
-    await app.drain();
+    await app.drain(30_000);
     const relation = await db()
       .selectFrom('follow_relations')
       .select(['status', 'deleted_by'])

@@ -20,6 +20,17 @@ import { toContactSnapshot, toRelationSnapshot } from './snapshots.js';
 import type { SyncWeComApi } from './wecom-port.js';
 import { DEFAULT_WELCOME_TEMPLATE, renderTemplate, WELCOME_TEMPLATE_KEY } from './welcome-text.js';
 
+/** How many times an end of relation waits (by job retry) for an add we have not stored yet. */
+export const MISSING_RELATION_ATTEMPTS = 4;
+
+/** Retryable: the relation an end event names is not stored yet. */
+export class RelationNotYetKnown extends Error {
+  override name = 'RelationNotYetKnown';
+  constructor() {
+    super('the relation this event ends is not stored yet; retrying after its add');
+  }
+}
+
 /** WeCom accepts a WelcomeCode for 20 seconds after the event. */
 const WELCOME_WINDOW_MS = 20_000;
 
@@ -97,7 +108,8 @@ export class ContactSyncService {
     for (const u of unknown) this.#knownStaff.add(u);
   }
 
-  async handleEvent(e: ContactEvent): Promise<void> {
+  /** `attempt` (1-based) lets an end that beat its add wait for it a few times, see below. */
+  async handleEvent(e: ContactEvent, attempt = MISSING_RELATION_ATTEMPTS): Promise<void> {
     const at = new Date(e.CreateTime * 1000);
     switch (e.ChangeType) {
       case 'add_external_contact':
@@ -105,9 +117,9 @@ export class ContactSyncService {
       case 'edit_external_contact':
         return this.#refreshContact(e, at);
       case 'del_external_contact':
-        return this.#relationEnded(e, at, 'staff');
+        return this.#relationEnded(e, at, 'staff', attempt);
       case 'del_follow_user':
-        return this.#relationEnded(e, at, 'customer');
+        return this.#relationEnded(e, at, 'customer', attempt);
       case 'transfer_fail':
         await ensureCustomerStubs(this.deps.db, [e.ExternalUserID]);
         await appendTimeline(this.deps.db, [
@@ -186,20 +198,24 @@ export class ContactSyncService {
     }
   }
 
-  async #relationEnded(e: ContactEvent, at: Date, by: 'staff' | 'customer'): Promise<void> {
+  async #relationEnded(e: ContactEvent, at: Date, by: 'staff' | 'customer', attempt: number): Promise<void> {
     const { db, clock, notifier } = this.deps;
     const transferred = by === 'staff' && e.Source === 'DELETE_BY_TRANSFER';
     let changed = false;
     await db.transaction().execute(async (tx) => {
       await ensureCustomerStubs(tx, [e.ExternalUserID]);
       await ensureStaff(tx, [e.UserID]);
-      changed = await endRelation(tx, {
+      const result = await endRelation(tx, {
         externalUserid: e.ExternalUserID,
         userid: e.UserID,
         by,
         at,
         now: clock.now(),
       });
+      // A delete seconds after the add (秒删) can be processed before the add's job has written
+      // the relation: retry, so the end lands after the add instead of the add reviving it.
+      if (result === 'missing' && attempt < MISSING_RELATION_ATTEMPTS) throw new RelationNotYetKnown();
+      changed = result === 'ended';
       // 单删 may leave the customer with no salesperson at all: lifecycle becomes `lost`
       await this.deps.insights.refreshDerived([e.ExternalUserID], tx);
       const kind = transferred
