@@ -58,9 +58,14 @@ export function demoRoutes(ctx: AppContext, services: Services, demo: DemoWeCom)
   });
 
   router.post('/demo/api/login', async (req, res) => {
-    const { userid } = z.object({ userid: z.string().min(1) }).parse(req.body);
+    const { userid, redirect } = z
+      .object({
+        userid: z.string().min(1),
+        redirect: z.enum(['/?wecomDemo=1', '/workbench']).default('/?wecomDemo=1'),
+      })
+      .parse(req.body);
     await demo.control.setAutoLogin(userid);
-    res.json({ loginUrl: `/auth/login?redirect=${encodeURIComponent('/?wecomDemo=1')}` });
+    res.json({ loginUrl: `/auth/login?redirect=${encodeURIComponent(redirect)}` });
   });
 
   async function ingest(req: Request, kind: 'events' | 'orders' | 'coupons', items: unknown[]) {

@@ -33,7 +33,8 @@ async function call<T>(path: string, body?: unknown): Promise<T> {
 
 export const demoApi = {
   world: () => call<DemoWorld>('/world'),
-  loginAs: (userid: string) => call<{ loginUrl: string }>('/login', { userid }),
+  loginAs: (userid: string, redirect: '/?wecomDemo=1' | '/workbench' = '/?wecomDemo=1') =>
+    call<{ loginUrl: string }>('/login', { userid, redirect }),
   act: (action: DemoAction, userid: string, externalUserid?: string) =>
     call<{ message: string; externalUserid?: string }>('/act', { action, userid, externalUserid }),
 };
