@@ -107,10 +107,11 @@ export function syncScenario(): Scenario {
           events.map((data, i) => ({ data, options: { jobId: `bench-${iteration}-${i}` } })),
         );
         const syncQueue = ctx.jobs.queue('sync');
-        await waitUntil(
-          async () => (await syncQueue.getCompletedCount()) + (await syncQueue.getFailedCount()) >= EVENTS,
-          600_000,
-        );
+        // completed jobs are trimmed (removeOnComplete), so wait for the queue to empty instead
+        await waitUntil(async () => {
+          const c = await syncQueue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+          return (c.waiting ?? 0) + (c.active ?? 0) + (c.delayed ?? 0) + (c.prioritized ?? 0) === 0;
+        }, 600_000);
         const eventSeconds = (Date.now() - started) / 1000;
         const failed = await syncQueue.getFailedCount();
         if (failed) throw new Error(`${failed} contact-event jobs failed`);
