@@ -1,5 +1,4 @@
 import { contentReportSchema, customerReportSchema } from '../../../shared/analytics.js';
-import { apiErrorSchema } from '../../../shared/api.js';
 import { channelListSchema, channelReportSchema, channelSchema } from '../../../shared/channels.js';
 import {
   customerFlagSchema,
@@ -8,39 +7,13 @@ import {
   scanResultSchema,
 } from '../../../shared/data-quality.js';
 import { targetsResponseSchema } from '../../../shared/targets.js';
-import { ApiError, api, createApiClient } from '../api/client.js';
-import { ValidationError } from './api.js';
-import type { Issue } from './logic/issues.js';
+import { api } from '../api/client.js';
+import { withIssues } from './api.js';
 
 /**
  * The workbench's calls for channels (渠道活码), targets, the customer and content reports and
  * data quality — answers checked against the shared/ schemas. Saves keep a 400's field issues.
  */
-
-async function withIssues<T>(run: (client: ReturnType<typeof createApiClient>) => Promise<T>): Promise<T> {
-  let issues: Issue[] | undefined;
-  const client = createApiClient({
-    fetch: async (input, init) => {
-      const res = await globalThis.fetch(input, init);
-      if (res.status === 400) {
-        const body = apiErrorSchema.safeParse(
-          await res
-            .clone()
-            .json()
-            .catch(() => undefined),
-        );
-        issues = body.success ? body.data.error.issues : undefined;
-      }
-      return res;
-    },
-  });
-  try {
-    return await run(client);
-  } catch (err) {
-    if (err instanceof ApiError && issues?.length) throw new ValidationError(err, issues);
-    throw err;
-  }
-}
 
 export interface RangeQuery {
   from: string;

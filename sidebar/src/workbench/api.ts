@@ -31,7 +31,8 @@ export class ValidationError extends ApiError {
   }
 }
 
-async function withIssues<T>(run: (client: ApiClient) => Promise<T>): Promise<T> {
+/** Runs calls on a client that keeps a 400 answer's field issues and throws them as a ValidationError. */
+export async function withIssues<T>(run: (client: ApiClient) => Promise<T>): Promise<T> {
   let issues: Issue[] | undefined;
   const client = createApiClient({
     fetch: async (input, init) => {
