@@ -1,5 +1,9 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { migrations } from '../../server/db/migrations/index.js';
 
 function start(env: Record<string, string>) {
   return spawnSync('node', ['--import', 'tsx', 'server/main.ts'], {
@@ -21,5 +25,27 @@ describe('start-up with bad configuration', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain(message);
     expect(result.stderr).not.toMatch(/\bat .*\.ts:\d+/);
+  });
+});
+
+describe('npm run migrate', () => {
+  it('applies every migration to a new embedded database, then reports it up to date', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'scrm-migrate-'));
+    try {
+      const run = () =>
+        spawnSync('node', ['--import', 'tsx', 'server/cli/migrate.ts'], {
+          env: { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dir, VITEST: '1' },
+          encoding: 'utf8',
+          timeout: 60_000,
+        });
+      const first = run();
+      expect(first.status).toBe(0);
+      expect(first.stdout).toContain(`applied: ${Object.keys(migrations).sort().join(', ')}`);
+      const second = run();
+      expect(second.status).toBe(0);
+      expect(second.stdout).toContain('the database is up to date');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
