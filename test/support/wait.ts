@@ -18,6 +18,9 @@ export async function eventually<T>(
 /** Waits until no queue has waiting, active or delayed jobs (the "drain" of integration tests). */
 export async function drainQueues(jobs: JobQueue, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  // Two idle passes in a row: a job promoted from delayed to waiting between the two reads of
+  // one pass could otherwise be missed by both.
+  let idlePasses = 0;
   for (;;) {
     let busy = 0;
     for (const name of QUEUE_NAMES) {
@@ -28,7 +31,8 @@ export async function drainQueues(jobs: JobQueue, timeoutMs = 20_000): Promise<v
       const delayed = await queue.getJobs(['delayed']);
       busy += delayed.filter((j) => !j.id?.startsWith('repeat:')).length;
     }
-    if (busy === 0) return;
+    idlePasses = busy === 0 ? idlePasses + 1 : 0;
+    if (idlePasses >= 2) return;
     if (Date.now() > deadline)
       throw new Error(`queues not drained after ${timeoutMs} ms (${busy} jobs left)`);
     await new Promise((r) => setTimeout(r, 50));
