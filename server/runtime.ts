@@ -6,7 +6,7 @@ import { type DatabaseHandle, migrateToLatest, openDatabase } from './db/databas
 import { demoRoutes } from './demo/demo-routes.js';
 import { type DemoWeCom, startDemoWeCom } from './demo/demo-wecom.js';
 import { seedDemoDatabase, seedSimulator } from './demo/seed.js';
-import { createApp } from './http/app.js';
+import { createHttpServer } from './http/app.js';
 import { type Clock, systemClock } from './infra/clock.js';
 import { startLocalRedis } from './infra/local-redis.js';
 import { createLogger, type Logger } from './infra/logger.js';
@@ -128,7 +128,7 @@ export async function startRuntime(config: AppConfig, options: RuntimeOptions = 
     let url: string | undefined;
     if (config.roles.has('api')) {
       const extraRoutes = demo ? [demoRoutes(ctx, services, demo)] : [];
-      const server: Server = createApp(ctx, services, extraRoutes).listen(config.port);
+      const server: Server = createHttpServer(ctx, services, extraRoutes).listen(config.port);
       await new Promise<void>((resolve, reject) => {
         server.once('listening', resolve);
         server.once('error', reject);

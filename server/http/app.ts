@@ -1,3 +1,4 @@
+import { createServer, type Server } from 'node:http';
 import express, { type Express, type Router } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
@@ -16,18 +17,15 @@ import { reportRoutes } from './routes/reports.js';
 import { sidebarApiRoutes } from './routes/sidebar-api.js';
 import { sopRuleRoutes } from './routes/sop-rules.js';
 import { taskRoutes } from './routes/tasks.js';
-import { wecomCallbackRoutes } from './routes/wecom-callback.js';
 import { workbenchRoutes } from './routes/workbench.js';
 import { sidebarStatic } from './sidebar-static.js';
+import { wecomCallbackHandler } from './wecom-callback.js';
 
-/** Builds the Express app without listening, so tests and benchmarks can mount it anywhere. */
+/** Builds the Express app without listening; `createHttpServer` puts the WeCom callback in front. */
 export function createApp(ctx: AppContext, services: Services, extraRoutes: readonly Router[] = []): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
-
-  // WeCom's callback is the hot path: it runs before logging, metrics and header middleware.
-  app.use(wecomCallbackRoutes(ctx, services));
 
   app.use(requestId);
   app.use(
@@ -89,4 +87,17 @@ export function createApp(ctx: AppContext, services: Services, extraRoutes: read
   app.use(notFoundHandler);
   app.use(errorHandler(ctx.logger));
   return app;
+}
+
+/** The HTTP server: WeCom's callback answered by plain Node ahead of Express, everything else by the app. */
+export function createHttpServer(
+  ctx: AppContext,
+  services: Services,
+  extraRoutes: readonly Router[] = [],
+): Server {
+  const app = createApp(ctx, services, extraRoutes);
+  const callback = wecomCallbackHandler(ctx, services);
+  return createServer((req, res) => {
+    if (!callback(req, res)) app(req, res);
+  });
 }

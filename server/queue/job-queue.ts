@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { type JobsOptions, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { unavailable } from '../errors.js';
@@ -42,6 +43,27 @@ export class JobQueue {
       if (this.connection.status !== 'ready') throw unavailable('Redis is unavailable; try again shortly');
       throw err;
     }
+  }
+
+  /**
+   * Enqueues unless a job with the same deduplication id was enqueued in the last `ttlMs` — even
+   * if that job has since completed and been removed. The check and the add are one atomic Redis
+   * script (BullMQ's deduplication in throttle mode), so concurrent deliveries keep exactly one.
+   * Answers whether this call enqueued.
+   */
+  async enqueueOnce<N extends JobName>(
+    name: N,
+    data: JobData<N>,
+    dedupe: { id: string; ttlMs: number },
+    options: JobsOptions = {},
+  ): Promise<boolean> {
+    const jobId = `${dedupe.id}-${randomUUID()}`;
+    const id = await this.enqueue(name, data, {
+      ...options,
+      jobId,
+      deduplication: { id: dedupe.id, ttl: dedupe.ttlMs },
+    });
+    return id === jobId;
   }
 
   async enqueueMany<N extends JobName>(

@@ -1,6 +1,5 @@
 import type { AppContext } from '../context.js';
 import { ruleSchedules, sopJobs } from '../jobs/sop-producer.js';
-import { CallbackDedupe } from '../queue/callback-dedupe.js';
 import { WeComClient } from '../wecom/client.js';
 import { CustomerAccess } from './access/customer-access.js';
 import { AnalyticsService } from './analytics/index.js';
@@ -21,7 +20,7 @@ import { TagCatalogueService } from './wecom-sync/tag-catalogue.js';
  * receive services from here; services never construct their own clients.
  */
 export function createServices(ctx: AppContext) {
-  const callbackIntake = new CallbackIntake(ctx.jobs, new CallbackDedupe(ctx.redis, ctx.jobs.prefix));
+  const callbackIntake = new CallbackIntake(ctx.jobs);
   const wecom = new WeComClient({
     // read on every call: demo mode points it at the simulator once that has started
     apiBase: () => ctx.config.wecom.apiBase,

@@ -143,6 +143,35 @@ describe('change_external_contact', () => {
     expect(welcomes).toHaveLength(1);
   });
 
+  it('a redelivery after the finished job was cleaned out of Redis is still dropped', async () => {
+    const fired = await app.sim.fire.addExternalContact({ userid: 'lisi', customer: { name: '清理后重投' } });
+    await app.drain();
+    const before = await timelineKinds(fired.external_userid);
+    // what removeOnComplete's trimming does to finished jobs (clean() would also drop the dedupe keys)
+    const { redis, jobs } = app.runtime.ctx;
+    for (const q of QUEUE_NAMES) {
+      const completedKey = `${jobs.prefix}:${q}:completed`;
+      for (const id of await redis.zrange(completedKey, '0', '-1')) {
+        await redis
+          .multi()
+          .zrem(completedKey, id)
+          .del(`${jobs.prefix}:${q}:${String(id)}`)
+          .exec();
+      }
+    }
+    expect(await queuedJobs()).toBe(0);
+
+    const again = await app.sim.fire.redeliver({ deliveryId: fired.deliveryId, verbatim: false });
+    expect(again.body).toBe('success');
+    expect(await queuedJobs()).toBe(0);
+    await app.drain();
+    expect(await timelineKinds(fired.external_userid)).toEqual(before);
+    const welcomes = (await app.sim.sent.welcomeMessages()).filter(
+      (w) => w.welcome_code === fired.welcome_code,
+    );
+    expect(welcomes).toHaveLength(1);
+  });
+
   it('two different events in the same second are both processed', async () => {
     const [a, b] = await app.sim.addCustomers([
       { name: '同秒甲', follow_users: [{ userid: 'zhangsan' }] },
@@ -362,6 +391,16 @@ describe('bad callbacks change nothing', () => {
       body: '<xml><Encrypt>',
     });
     expect(bad.status).toBe(400);
+    const oversize = await fetch(`${app.url}/wecom/callback?msg_signature=a&timestamp=1&nonce=2`, {
+      method: 'POST',
+      body: `<xml><Encrypt>${'x'.repeat(300 * 1024)}</Encrypt></xml>`,
+    });
+    expect([oversize.status, ((await oversize.json()) as { error: { code: string } }).error.code]).toEqual([
+      413,
+      'payload_too_large',
+    ]);
+    const put = await fetch(`${app.url}/wecom/callback`, { method: 'PUT', body: 'x' });
+    expect(put.status).toBe(404);
     const noQuery = await fetch(`${app.url}/wecom/callback`, {
       method: 'POST',
       body: '<xml><Encrypt>x</Encrypt></xml>',
