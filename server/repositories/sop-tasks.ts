@@ -18,6 +18,11 @@ export interface TaskCreation {
   candidates: RawBuilder<unknown>;
   /** the trigger's message details for a row `r` being created: a LATERAL subquery, or none */
   details?: RawBuilder<unknown> | undefined;
+  /**
+   * set for a scan over the trigger's own frontier: this rule's tasks created since then are read
+   * in one range and the candidates they answered dropped before any per-candidate lookup
+   */
+  answeredSince?: Date | undefined;
   now: Date;
   dueAt: Date;
   cap: { maxMessages: number; since: Date };
@@ -85,9 +90,14 @@ export async function createTasks(db: Db, c: TaskCreation): Promise<TaskCreation
 /**
  * The selection half of the statement, as CTEs:
  * - `cand` the trigger's candidates;
+ * - `known` (full scans only) this rule's tasks created since `answeredSince`, read as one range of
+ *   sop_tasks_rule_created_idx (which holds the columns needed), and `fresh` the
+ *   candidates none of them answered (same window, or within the cooldown), by hash anti-joins: a
+ *   periodic scan re-meets mostly what its previous runs answered, and drops it without a lookup
+ *   per candidate;
  * - `seen` adds, from ONE look at the customer's tasks, whether this rule already answered the
- *   occasion (same window, or within the cooldown) and how many messages the cap counts — so a
- *   periodic scan spends further lookups only on new occasions;
+ *   occasion (same window, or within the cooldown: answers older than `known`) and how many
+ *   messages the cap counts — so a scan spends further lookups only on new occasions;
  * - `matched` the new ones in the audience with their owner (index lookups forced by LATERAL …
  *   LIMIT, so a poor row estimate never turns into hashing a whole table);
  * - `ranked` with variant and `nth`, the customer's message count if this task is created.
@@ -102,10 +112,26 @@ function selectionCtes(c: TaskCreation) {
   );
   const a = rule.audience;
   const needsCustomer = a.lifecycleStages.length > 0 || a.channelStates.length > 0;
+  const fresh = c.answeredSince
+    ? sql`
+    known AS (
+      SELECT t.external_userid, t.window_key, t.created_at > ${cooldownSince}::timestamptz AS cooling
+      FROM sop_tasks t
+      WHERE t.created_at > ${c.answeredSince}::timestamptz AND t.created_at <= ${now}::timestamptz
+        AND t.rule_id = ${rule.id}::bigint
+    ),
+    fresh AS (
+      SELECT cand.* FROM cand
+      WHERE NOT EXISTS (SELECT 1 FROM known k
+          WHERE k.external_userid = cand.external_userid AND k.window_key = cand.window_key)
+        AND NOT EXISTS (SELECT 1 FROM known k WHERE k.external_userid = cand.external_userid AND k.cooling)
+    ),`
+    : sql`fresh AS (SELECT * FROM cand),`;
   return sql`
     cand AS (${c.candidates}),
+    ${fresh}
     seen AS (
-      SELECT cand.*, h.answered, h.recent FROM cand
+      SELECT cand.*, h.answered, h.recent FROM fresh cand
       CROSS JOIN LATERAL (
         SELECT coalesce(bool_or(t.rule_id = ${rule.id}::bigint
             AND (t.window_key = cand.window_key OR t.created_at > ${cooldownSince}::timestamptz)), false) AS answered,
@@ -138,7 +164,8 @@ function selectionCtes(c: TaskCreation) {
 }
 
 /** matched = new occasions in the audience + occasions already answered (skipped). */
-const MATCHED = sql`((SELECT count(*) FROM matched) + (SELECT count(*) FROM seen WHERE answered))::int`;
+const MATCHED = sql`((SELECT count(*) FROM matched) + (SELECT count(*) FROM seen WHERE answered)
+  + (SELECT count(*) FROM cand) - (SELECT count(*) FROM fresh))::int`;
 
 /** Only the selection (for EXPLAIN in bench/scenarios/sop.ts): matched and creatable counts. */
 export function taskSelectionStatement(c: TaskCreation) {
@@ -184,6 +211,7 @@ export function taskCreationStatement(c: TaskCreation) {
       ON CONFLICT (rule_id, external_userid, window_key) DO NOTHING
       RETURNING external_userid, window_key, userid
     ),
+    -- keyed by the new task's id, which no entry can have yet: a plain insert, no conflict check
     logged AS (
       INSERT INTO timeline (external_userid, kind, actor, occurred_at, data, dedupe_key)
       SELECT external_userid, 'sop_task_created', 'system', ${now}::timestamptz,
@@ -191,7 +219,9 @@ export function taskCreationStatement(c: TaskCreation) {
           'userid', userid, 'variant', variant, 'reason', reason),
         'sop_task_created:' || id
       FROM inserted
-      UNION ALL
+    ),
+    logged_skips AS (
+      INSERT INTO timeline (external_userid, kind, actor, occurred_at, data, dedupe_key)
       SELECT external_userid, 'sop_task_skipped', 'system', ${now}::timestamptz,
         jsonb_build_object('ruleId', ${rule.id}::bigint, 'ruleName', ${rule.name}::text, 'userid', userid,
           'reason', 'frequency_cap', 'windowKey', window_key),

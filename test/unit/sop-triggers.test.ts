@@ -176,6 +176,31 @@ describe('churn_risk', () => {
     expect(await taskCustomers(rule)).toEqual(['s89', 's90', 's91']);
   });
 
+  it('a scan skips occasions answered lately and long ago, and customers in the cooldown', async () => {
+    // a full scan drops what this rule's tasks of the last catchUpDays + 1 (3) days answered in bulk,
+    // and finds older answers one by one: both must count the same
+    const rule = await t.ruleId('churn_risk');
+    await t.rules.update(rule, { cooldownDays: 5 });
+    const ids = ['answeredOld', 'answeredNew', 'coolingOld', 'coolingNew', 'cooled', 'fresh'];
+    for (const id of ids) await lapsed(id, { totalSpentFen: 90_000, lastOrderDaysAgo: 40 });
+    const window = 'lapse:2024-04-05';
+    await t.pastTask('answeredOld', rule, t.ago(10 * D), 'expired', window);
+    await t.pastTask('answeredNew', rule, t.ago(1 * D), 'expired', window);
+    await t.pastTask('coolingOld', rule, t.ago(4 * D), 'expired', 'silent:2024-01-01');
+    await t.pastTask('coolingNew', rule, t.ago(2 * D), 'expired', 'silent:2024-01-02');
+    await t.pastTask('cooled', rule, t.ago(6 * D), 'expired', 'silent:2024-01-03');
+    expect(await t.engine.runRule(rule)).toEqual({ matched: 6, created: 2, capped: 0, skipped: 4 });
+    const created = async () =>
+      (await t.tasks(rule)).filter((x) => x.message !== 'earlier').map((x) => x.external_userid);
+    expect(await created()).toEqual(['cooled', 'fresh']);
+    // a cooldown shorter than that span: a recent task of another occasion no longer holds one back
+    await t.rules.update(rule, { cooldownDays: 1 });
+    await lapsed('pastCooldown', { totalSpentFen: 90_000, lastOrderDaysAgo: 40 });
+    await t.pastTask('pastCooldown', rule, t.ago(2 * D), 'expired', 'silent:2024-01-04');
+    expect(await t.engine.runRule(rule)).toEqual({ matched: 7, created: 3, capped: 0, skipped: 4 });
+    expect((await created()).slice(2).sort()).toEqual(['coolingNew', 'coolingOld', 'pastCooldown']);
+  });
+
   it('assigns the most recent active salesperson', async () => {
     const rule = await t.ruleId('churn_risk');
     await t.customer('multi', { lastInteractionAt: t.ago(90 * D), staff: 'old', addedAt: t.ago(300 * D) });

@@ -10,7 +10,7 @@ import type { SopJobs } from './ports.js';
 import { dueAfter, loadPressure, lockForTaskCreation } from './pressure.js';
 import type { SopRules } from './rules.js';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from './time.js';
-import { candidatesFor, detailsFor, type TriggerScope } from './triggers/index.js';
+import { answeredWithinMs, candidatesFor, detailsFor, type TriggerScope } from './triggers/index.js';
 
 const NOTHING: ScanResult = { matched: 0, created: 0, capped: 0, skipped: 0 };
 
@@ -37,6 +37,11 @@ export function scanInput(
     rule,
     candidates: candidatesFor(rule.trigger, rule.params, { ...scope, now }),
     details: detailsFor(rule.trigger),
+    // a scan over the trigger's own frontier re-meets what its earlier runs answered; an
+    // evaluation of a few given customers is cheaper looked up one by one
+    ...(scope.customers
+      ? {}
+      : { answeredSince: new Date(now.getTime() - answeredWithinMs(rule.trigger, rule.params)) }),
     now,
     dueAt: dueAfter(now, rule.dueMinutes, pressure.quietHours),
     cap: { maxMessages: pressure.maxMessages, since: new Date(now.getTime() - pressure.windowDays * DAY_MS) },

@@ -25,6 +25,9 @@ const TZ = sql.lit(SHANGHAI_TZ);
  */
 export const churnRisk: TriggerDefinition<'churn_risk'> = {
   trigger: 'churn_risk',
+  // a silence is a candidate for `catchUpDays` after it crossed the line (the bulk of a daily
+  // scan's repeats); a lapse is watched for a month, and its few repeats are looked up one by one
+  answeredWithinMs: (p) => (p.catchUpDays + 1) * DAY_MS,
   candidates(p, { now, customers }) {
     const ago = (days: number) => new Date(now.getTime() - days * DAY_MS);
     const lapseBefore = ago(p.noOrderDays);

@@ -19,6 +19,8 @@ export const couponExpiry: TriggerDefinition<'coupon_expiry'> = {
         AND cp.expires_at > ${now}::timestamptz AND cp.expires_at <= ${until}::timestamptz
         ${customers ? sql`AND cp.external_userid = ANY(${customers}::text[])` : sql``}`;
   },
+  // a coupon is a candidate from `withinHours` before its expiry: whoever answered it did so since
+  answeredWithinMs: (p) => p.withinHours * HOUR_MS,
   details: sql`(SELECT cp.name AS coupon_name, cp.expires_at AS coupon_expires_at, cp.value_fen AS coupon_value_fen
     FROM coupons cp WHERE cp.coupon_id = r.window_key)`,
 };

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { HOUR_MS, shanghaiDay } from '../time.js';
+import { DAY_MS, HOUR_MS, shanghaiDay } from '../time.js';
 import type { TriggerDefinition } from './index.js';
 
 /**
@@ -17,6 +17,8 @@ const SCOPED_LOOKBACK_HOURS = 24;
 
 export const highIntent: TriggerDefinition<'high_intent'> = {
   trigger: 'high_intent',
+  // the occasion is the Asia/Shanghai day: today's answers are at most a day old
+  answeredWithinMs: () => DAY_MS,
   candidates(p, { now, customers }) {
     const ago = (hours: number) => new Date(now.getTime() - hours * HOUR_MS);
     // evaluating given customers costs the same however far back it looks: a day, so a queue
@@ -55,8 +57,10 @@ export const highIntent: TriggerDefinition<'high_intent'> = {
                 WHERE o.external_userid = e.external_userid AND o.status IN ('paid', 'refunded')
                   AND o.paid_at >= e.occurred_at)
           ) AS cart_abandoned,
-          (EXISTS (SELECT 1 FROM timeline t
-              WHERE t.external_userid = f.external_userid AND t.kind = 'tag_added'
+          -- the window's tag_added entries, read once by kind and time (timeline_kind_time_idx):
+          -- a customer's own timeline holds every order and behaviour event besides
+          (f.external_userid IN (SELECT t.external_userid FROM timeline t
+              WHERE t.kind = 'tag_added'
                 AND t.occurred_at > ${recentSince}::timestamptz AND t.occurred_at <= ${now}::timestamptz
                 AND t.data->>'tagName' = ${p.tagName}::text)
             AND EXISTS (SELECT 1 FROM customer_tags ct JOIN tags tg ON tg.tag_id = ct.tag_id

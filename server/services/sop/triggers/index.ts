@@ -25,6 +25,14 @@ export interface TriggerDefinition<T extends SopTrigger = SopTrigger> {
   trigger: T;
   candidates(params: TriggerParams[T], scope: TriggerScope): RawBuilder<unknown>;
   details?: RawBuilder<unknown>;
+  /**
+   * How far back (ms) the tasks that answered most of a scan's candidates were created: the span an
+   * occasion stays a candidate, over which earlier runs saw it. A full scan reads this rule's tasks
+   * of that span once and drops the candidates they answered before looking anything up per
+   * candidate; older answers are still found by the per-candidate check, so this is only a matter of
+   * speed, never of which tasks are created.
+   */
+  answeredWithinMs(params: TriggerParams[T]): number;
 }
 
 export const triggers: { [T in SopTrigger]: TriggerDefinition<T> } = {
@@ -35,6 +43,10 @@ export const triggers: { [T in SopTrigger]: TriggerDefinition<T> } = {
 
 export function detailsFor(trigger: SopTrigger): RawBuilder<unknown> | undefined {
   return triggers[trigger].details;
+}
+
+export function answeredWithinMs<T extends SopTrigger>(trigger: T, params: TriggerParams[T]): number {
+  return (triggers[trigger] as TriggerDefinition<T>).answeredWithinMs(params);
 }
 
 export function candidatesFor<T extends SopTrigger>(
