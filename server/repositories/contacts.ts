@@ -52,20 +52,31 @@ export async function ensureStaff(db: Db, userids: readonly string[]): Promise<v
 
 export async function upsertContacts(db: Db, contacts: readonly ContactSnapshot[], now: Date): Promise<void> {
   if (!contacts.length) return;
+  const col = <T>(f: (c: ContactSnapshot) => T) => contacts.map(f);
   await db
     .insertInto('customers')
-    .values(
-      contacts.map((c) => ({
-        external_userid: c.externalUserid,
-        name: c.name,
-        avatar: c.avatar,
-        type: c.type,
-        gender: c.gender,
-        unionid: c.unionid,
-        corp_name: c.corpName,
-        channel_state: c.channelState ?? null,
-        wecom_synced_at: now,
-      })),
+    .columns([
+      'external_userid',
+      'name',
+      'avatar',
+      'type',
+      'gender',
+      'unionid',
+      'corp_name',
+      'channel_state',
+      'wecom_synced_at',
+    ])
+    // unnest binds one array per column instead of nine parameters per row
+    .expression(
+      sql`select *, ${now}::timestamptz from unnest(
+        ${col((c) => c.externalUserid)}::text[],
+        ${col((c) => c.name)}::text[],
+        ${col((c) => c.avatar)}::text[],
+        ${col((c) => c.type)}::int[],
+        ${col((c) => c.gender)}::int[],
+        ${col((c) => c.unionid)}::text[],
+        ${col((c) => c.corpName)}::text[],
+        ${col((c) => c.channelState ?? null)}::text[])`,
     )
     .onConflict((oc) =>
       oc.column('external_userid').doUpdateSet((eb) => ({
@@ -99,24 +110,41 @@ export async function upsertRelations(
   if (!relations.length) return;
   const endedLater = sql<boolean>`(follow_relations.status in ('deleted_by_staff', 'deleted_by_customer')
     and excluded.last_event_at is not null and follow_relations.last_event_at >= excluded.last_event_at)`;
+  const col = <T>(f: (r: RelationSnapshot) => T) => relations.map(f);
   await db
     .insertInto('follow_relations')
-    .values(
-      relations.map((r) => ({
-        external_userid: r.externalUserid,
-        userid: r.userid,
-        remark: r.remark,
-        description: r.description,
-        remark_mobiles: r.remarkMobiles,
-        add_way: r.addWay,
-        state: r.state,
-        added_at: r.addedAt,
-        status: r.half ? ('half' as const) : ('active' as const),
-        deleted_at: null,
-        deleted_by: null,
-        last_event_at: r.eventAt ?? null,
-        updated_at: now,
-      })),
+    .columns([
+      'external_userid',
+      'userid',
+      'remark',
+      'description',
+      'remark_mobiles',
+      'add_way',
+      'state',
+      'added_at',
+      'status',
+      'last_event_at',
+      'deleted_at',
+      'deleted_by',
+      'updated_at',
+    ])
+    // one array per column, as in upsertContacts; mobiles travel as JSON (unnest would flatten text[][])
+    .expression(
+      sql`select e, u, remark, description,
+          array(select jsonb_array_elements_text(mobiles)), add_way, state, added_at, status, last_event_at,
+          null::timestamptz, null, ${now}::timestamptz
+        from unnest(
+          ${col((r) => r.externalUserid)}::text[],
+          ${col((r) => r.userid)}::text[],
+          ${col((r) => r.remark)}::text[],
+          ${col((r) => r.description)}::text[],
+          ${col((r) => JSON.stringify(r.remarkMobiles))}::jsonb[],
+          ${col((r) => r.addWay)}::int[],
+          ${col((r) => r.state)}::text[],
+          ${col((r) => r.addedAt.toISOString())}::timestamptz[],
+          ${col((r) => (r.half ? 'half' : 'active'))}::text[],
+          ${col((r) => r.eventAt?.toISOString() ?? null)}::timestamptz[]
+        ) as t(e, u, remark, description, mobiles, add_way, state, added_at, status, last_event_at)`,
     )
     .onConflict((oc) =>
       oc.columns(['external_userid', 'userid']).doUpdateSet((eb) => ({
@@ -191,7 +219,8 @@ export async function replaceRelationTags(
     select c.*, t.name as tag_name, g.name as group_name
     from (select 'removed' as change, * from removed union all select 'added' as change, * from added) c
     left join tags t on t.tag_id = c.tag_id
-    left join tag_groups g on g.group_id = t.group_id`.execute(db);
+    left join tag_groups g on g.group_id = t.group_id
+    `.execute(db);
   const toChange = (r: (typeof rows)[number]): TagChange => ({
     externalUserid: r.external_userid,
     userid: r.userid,

@@ -49,6 +49,20 @@ export function createServices(ctx: AppContext) {
         });
       },
     },
+    // the SOP engine decides; one rules read a batch keeps tags nobody watches from costing more
+    tags: {
+      tagsAdded: async (added) => {
+        const watched = new Set(
+          (await sop.rules.enabled('high_intent')).flatMap((r) =>
+            r.trigger === 'high_intent' ? [r.params.tagName] : [],
+          ),
+        );
+        const hits = new Map(
+          added.filter((a) => watched.has(a.tagName)).map((a) => [`${a.externalUserid}\n${a.tagName}`, a]),
+        );
+        for (const a of hits.values()) await sop.engine.onTagAdded(a.externalUserid, a.tagName);
+      },
+    },
     notifier: {
       contactLost: async (input) => {
         await ctx.jobs.enqueue('staff.contact-lost-notice', input, {

@@ -27,9 +27,12 @@ export async function drainQueues(jobs: JobQueue, timeoutMs = 20_000): Promise<v
       const queue = jobs.queue(name);
       const counts = await queue.getJobCounts('waiting', 'active', 'prioritized', 'waiting-children');
       busy += Object.values(counts).reduce((a, b) => a + b, 0);
-      // the next run of a job scheduler waits as a delayed job; it is not work in flight
+      // the next run of a job scheduler waits as a delayed job; it is not work in flight, and neither
+      // is a debounced high-intent evaluation (tests that want it run it with `promote()`)
       const delayed = await queue.getJobs(['delayed']);
-      busy += delayed.filter((j) => !j.id?.startsWith('repeat:')).length;
+      busy += delayed.filter(
+        (j) => !j.id?.startsWith('repeat:') && !j.deduplicationId?.startsWith('sop-eval:'),
+      ).length;
     }
     idlePasses = busy === 0 ? idlePasses + 1 : 0;
     if (idlePasses >= 2) return;

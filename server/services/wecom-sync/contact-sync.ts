@@ -2,23 +2,21 @@ import { ACTOR_CUSTOMER } from '../../../shared/timeline.js';
 import type { Db } from '../../db/database.js';
 import type { Clock } from '../../infra/clock.js';
 import type { Logger } from '../../infra/logger.js';
-import {
-  channelStateOf,
-  endRelation,
-  ensureStaff,
-  replaceRelationTags,
-  type TagChange,
-  tagNames,
-  upsertContacts,
-  upsertRelations,
-} from '../../repositories/contacts.js';
+import { endRelation, ensureStaff } from '../../repositories/contacts.js';
 import { ensureCustomerStubs } from '../../repositories/customers.js';
 import { getSetting } from '../../repositories/settings.js';
-import { appendTimeline, type TimelineInput } from '../../repositories/timeline.js';
+import { appendTimeline } from '../../repositories/timeline.js';
 import type { ContactEvent } from '../../wecom/callback-events.js';
-import { toContactSnapshot, toRelationSnapshot } from './snapshots.js';
+import {
+  ContactBatchWriter,
+  type ContactDetail,
+  type DerivedRefresher,
+  type TagsAddedHook,
+} from './contact-batch.js';
 import type { SyncWeComApi } from './wecom-port.js';
 import { DEFAULT_WELCOME_TEMPLATE, renderTemplate, WELCOME_TEMPLATE_KEY } from './welcome-text.js';
+
+export { type DerivedRefresher, tagTimelineEntries } from './contact-batch.js';
 
 /** How many times an end of relation waits (by job retry) for an add we have not stored yet. */
 export const MISSING_RELATION_ATTEMPTS = 4;
@@ -36,11 +34,6 @@ const WELCOME_WINDOW_MS = 20_000;
 
 export interface ContactLostNotifier {
   contactLost(input: { userid: string; externalUserid: string; eventTime: number }): Promise<void>;
-}
-
-/** Recomputes lifecycle stage and the other derived values (see services/customers). */
-export interface DerivedRefresher {
-  refreshDerived(externalUserids: readonly string[], db: Db): Promise<number>;
 }
 
 /** Acquisition channels (services/channels): a channel's own welcome text, and what follows an add. */
@@ -63,49 +56,23 @@ interface Deps {
   notifier: ContactLostNotifier;
   insights: DerivedRefresher;
   channels?: ChannelHooks;
-}
-
-export async function tagTimelineEntries(
-  db: Db,
-  changes: { added: TagChange[]; removed: TagChange[] },
-  occurredAt: Date,
-  occasion: string,
-): Promise<TimelineInput[]> {
-  const all = [...changes.added, ...changes.removed];
-  if (!all.length) return [];
-  const missing = all.filter((c) => c.tagName === undefined).map((c) => c.tagId);
-  const names = new Map((await tagNames(db, missing)).map((t) => [t.tag_id, t]));
-  const entry = (kind: 'tag_added' | 'tag_removed', c: TagChange): TimelineInput => ({
-    externalUserid: c.externalUserid,
-    kind,
-    actor: c.userid,
-    occurredAt,
-    data: {
-      tagId: c.tagId,
-      tagName: c.tagName ?? names.get(c.tagId)?.name ?? c.tagId,
-      groupName: c.groupName ?? names.get(c.tagId)?.group_name ?? '',
-      userid: c.userid,
-    },
-    dedupeKey: `${kind}:${c.externalUserid}:${c.userid}:${c.tagId}:${occasion}`,
-  });
-  return [
-    ...changes.added.map((c) => entry('tag_added', c)),
-    ...changes.removed.map((c) => entry('tag_removed', c)),
-  ];
+  /** the SOP engine's hook for tags sync newly added */
+  tags?: TagsAddedHook;
+  /** micro-batching of contact writes (tests widen the window to force events together) */
+  batch?: { maxBatch?: number; concurrency?: number; lingerMs?: number };
 }
 
 /** Applies `change_external_contact` events: the customer, their relations, tags and timeline. */
 export class ContactSyncService {
-  /** Staff rows this process has already made sure of; saves a statement per event. */
-  readonly #knownStaff = new Set<string>();
+  readonly #writer: ContactBatchWriter;
 
-  constructor(private readonly deps: Deps) {}
+  constructor(private readonly deps: Deps) {
+    this.#writer = new ContactBatchWriter(deps);
+  }
 
-  async #ensureStaff(db: Db, userids: string[]): Promise<void> {
-    const unknown = userids.filter((u) => !this.#knownStaff.has(u));
-    if (!unknown.length) return;
-    await ensureStaff(db, unknown);
-    for (const u of unknown) this.#knownStaff.add(u);
+  /** How contact events were batched so far (batches, events, batches rewritten event by event). */
+  get batchStats() {
+    return this.#writer.stats;
   }
 
   /** `attempt` (1-based) lets an end that beat its add wait for it a few times, see below. */
@@ -137,56 +104,22 @@ export class ContactSyncService {
 
   /**
    * Re-fetches the contact and stores WeCom's current view. Because the state comes from WeCom
-   * rather than from the event, an `edit` processed before its `add` leaves nothing stale.
+   * rather than from the event, an `edit` processed before its `add` leaves nothing stale. The
+   * write joins whatever other contact events are being written at the same moment (one
+   * transaction for the lot, see ContactBatchWriter); the job still succeeds or fails on its own.
    */
   async #refreshContact(e: ContactEvent, at: Date): Promise<void> {
-    const { db, wecom, clock } = this.deps;
-    const detail = await wecom.getExternalContact(e.ExternalUserID);
-    const now = clock.now();
-    const relations = (detail.follow_user ?? []).map((f) => {
-      const r = toRelationSnapshot(e.ExternalUserID, f, now);
-      if (f.userid !== e.UserID) return r;
-      return { ...r, eventAt: at, half: e.ChangeType === 'add_half_external_contact' };
-    });
-    const contact = {
-      ...toContactSnapshot(detail.external_contact),
-      channelState: channelStateOf(relations),
-    };
-    const own = relations.find((r) => r.userid === e.UserID);
-
-    await db.transaction().execute(async (tx) => {
-      await this.#ensureStaff(tx, [e.UserID, ...relations.map((r) => r.userid)]);
-      await upsertContacts(tx, [contact], now);
-      await upsertRelations(tx, relations, now);
-      const tagChanges = await replaceRelationTags(tx, relations);
-      const entries = await tagTimelineEntries(tx, tagChanges, at, String(e.CreateTime));
-      if (e.ChangeType === 'edit_external_contact') {
-        entries.push({
-          externalUserid: e.ExternalUserID,
-          kind: 'contact_edited',
-          actor: e.UserID,
-          occurredAt: at,
-          data: { userid: e.UserID, remark: own?.remark ?? '', description: own?.description ?? '' },
-          dedupeKey: `contact_edited:${e.ExternalUserID}:${e.UserID}:${e.CreateTime}`,
-        });
-      } else {
-        entries.push({
-          externalUserid: e.ExternalUserID,
-          kind: 'contact_added',
-          actor: e.UserID,
-          occurredAt: at,
-          data: {
-            userid: e.UserID,
-            state: e.State ?? own?.state ?? null,
-            addWay: own?.addWay ?? null,
-            half: e.ChangeType === 'add_half_external_contact',
-          },
-          dedupeKey: `contact_added:${e.ExternalUserID}:${e.UserID}:${e.CreateTime}`,
-        });
-      }
-      await appendTimeline(tx, entries);
-      await this.deps.insights.refreshDerived([e.ExternalUserID], tx);
-    });
+    const { wecom } = this.deps;
+    const fetchSeq = this.#writer.fetchStarted();
+    let detail: ContactDetail;
+    try {
+      detail = await wecom.getExternalContact(e.ExternalUserID);
+    } catch (err) {
+      this.#writer.fetchAbandoned(fetchSeq);
+      throw err;
+    }
+    await this.#writer.write({ event: e, at, detail, fetchSeq });
+    const own = detail.follow_user?.find((f) => f.userid === e.UserID);
     const state = e.State || own?.state;
     if (e.ChangeType !== 'edit_external_contact' && state) {
       await this.deps.channels?.contactAdded({
