@@ -1,30 +1,12 @@
-import { XMLParser } from 'fast-xml-parser';
 import { z } from 'zod';
 import { AppError } from '../errors.js';
+import { parseWeComXml } from './xml.js';
 
-const parser = new XMLParser({
-  ignoreAttributes: true,
-  // keep every value a string: ids such as '0012' and versions must not turn into numbers
-  parseTagValue: false,
-  trimValues: true,
-  isArray: (name) => name === 'Item',
-});
-
-/**
- * Parses without the parser's separate validation pass, which doubled the cost on the hot path:
- * the envelope's only value is signature-checked and the message is authenticated by that
- * signature, and both are schema-checked after parsing.
- */
 function parseXml(xml: string): Record<string, unknown> {
-  let doc: unknown;
-  try {
-    doc = parser.parse(xml);
-  } catch {
-    throw new AppError('bad_request', 'malformed XML');
-  }
-  const root = (doc as { xml?: unknown } | undefined)?.xml;
-  if (!root || typeof root !== 'object') throw new AppError('bad_request', 'malformed XML: no <xml> root');
-  return root as Record<string, unknown>;
+  const root = parseWeComXml(xml).xml;
+  if (!root || typeof root !== 'object' || Array.isArray(root))
+    throw new AppError('bad_request', 'malformed XML: no <xml> root');
+  return root;
 }
 
 /** The outer envelope of a POSTed callback: only `Encrypt` matters. */

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { AppError } from '../../server/errors.js';
 import { verifyAndDecrypt } from '../../server/wecom/callback-crypto.js';
 import { parseCallbackMessage, parseEnvelope } from '../../server/wecom/callback-events.js';
+import { parseWeComXml } from '../../server/wecom/xml.js';
 
 // The official vectors from ../shared/wecom-protocol.md §1.
 const A = {
@@ -155,6 +156,14 @@ describe('callback XML', () => {
         ),
       ),
     ).toBe('bad_request');
+  });
+
+  it('keeps CDATA verbatim, decodes entities in plain text, and ignores attributes', () => {
+    expect(
+      parseWeComXml(
+        '<xml a="1"><N><![CDATA[ 张三 &amp; <b> ]]></N><T>  x &lt; y  </T><E></E><L><Item>1</Item></L></xml>',
+      ),
+    ).toEqual({ xml: { N: ' 张三 &amp; <b> ', T: 'x < y', E: '', L: { Item: ['1'] } } });
   });
 
   it('parses a staff text message to the app', () => {
