@@ -1,6 +1,6 @@
 import { signIngestBody } from '../../server/http/middleware/ingest-signature.js';
 import type { Figure, Scenario } from '../harness.js';
-import { startBenchApp } from '../support.js';
+import { freshBenchDatabase, startBenchApp } from '../support.js';
 
 const BATCH = 1000;
 const REQUESTS = 20;
@@ -71,16 +71,19 @@ async function sendAll(url: string, bodies: string[], connections: number) {
 /**
  * Signed 1,000-order requests through the whole app (validation, one transaction with stubs,
  * upserts, order lines, timeline, stats and derived values) against a bare multi-row INSERT of
- * the same orders through Kysely into the same database.
+ * the same orders through Kysely into the same database — PostgreSQL (a fresh database on the
+ * local server, BENCH_PG_URL), where concurrent requests really run side by side.
  */
 export function ingestScenario(): Scenario {
   let app: Awaited<ReturnType<typeof startBenchApp>>;
+  let database: Awaited<ReturnType<typeof freshBenchDatabase>>;
   return {
     name: 'ingest',
-    description: `POST /api/ingest/orders, ${REQUESTS} requests × ${BATCH} orders, vs bare INSERT of the same orders`,
+    description: `POST /api/ingest/orders, ${REQUESTS} requests × ${BATCH} orders, vs bare INSERT of the same orders, on PostgreSQL`,
     runs: 3,
     async setup() {
-      app = await startBenchApp({ ingestSecret: SECRET });
+      database = await freshBenchDatabase('scrm_bench_ingest');
+      app = await startBenchApp({ ingestSecret: SECRET, databaseUrl: database.url });
       // the baseline inserts orders straight into the table, so its customers must exist
       const { db } = app.runtime.ctx;
       for (let from = 0; from < CUSTOMERS; from += 5000) {
@@ -140,6 +143,7 @@ export function ingestScenario(): Scenario {
     },
     async teardown() {
       await app.stop();
+      await database.drop();
     },
   };
 }

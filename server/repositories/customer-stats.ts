@@ -85,37 +85,18 @@ export async function lockCustomers(db: Db, externalUserids: readonly string[]):
     ORDER BY external_userid FOR NO KEY UPDATE`.execute(db);
 }
 
-/**
- * Recomputes order stats from the orders of exactly these customers, so re-sends and status
- * changes are counted right, with the derived values they imply. Last interaction only moves
- * forward, and never past `now`.
- */
-export async function recomputeOrderStats(
-  db: Db,
-  externalUserids: readonly string[],
-  o: DerivedOptions,
-): Promise<void> {
-  if (externalUserids.length === 0) return;
-  const ids = [...externalUserids];
-  const facts = sql`
-    SELECT cu.external_userid, cu.created_at, s.order_count, s.refund_count, s.total_spent_fen,
-      s.last_order_at,
-      GREATEST(cu.last_interaction_at, LEAST(s.latest_order_at, ${o.now}::timestamptz)) AS last_interaction_at,
-      s.refunded_fen, s.first_order_at
-    FROM customers cu
-    JOIN (
-      SELECT external_userid,
-        coalesce(sum(amount_fen) FILTER (WHERE status = 'paid'), 0) AS total_spent_fen,
-        count(*) FILTER (WHERE status = 'paid') AS order_count,
-        count(*) FILTER (WHERE status = 'refunded') AS refund_count,
-        coalesce(sum(amount_fen) FILTER (WHERE status = 'refunded'), 0) AS refunded_fen,
-        min(paid_at) FILTER (WHERE status = 'paid') AS first_order_at,
-        max(paid_at) FILTER (WHERE status = 'paid') AS last_order_at,
-        max(paid_at) AS latest_order_at
-      FROM orders
-      WHERE external_userid = ANY(${ids}::text[])
-      GROUP BY external_userid
-    ) s ON s.external_userid = cu.external_userid`;
+/** Order stats of a set of `orders` rows (amount_fen, status, paid_at), per external_userid. */
+const ORDER_AGGREGATES = sql`
+  coalesce(sum(amount_fen) FILTER (WHERE status = 'paid'), 0) AS total_spent_fen,
+  count(*) FILTER (WHERE status = 'paid') AS order_count,
+  count(*) FILTER (WHERE status = 'refunded') AS refund_count,
+  coalesce(sum(amount_fen) FILTER (WHERE status = 'refunded'), 0) AS refunded_fen,
+  min(paid_at) FILTER (WHERE status = 'paid') AS first_order_at,
+  max(paid_at) FILTER (WHERE status = 'paid') AS last_order_at,
+  max(paid_at) AS latest_order_at`;
+
+/** Writes `facts` (FACT_COLUMNS plus refunded_fen and first_order_at) with the derived values. */
+async function writeOrderFacts(db: Db, facts: RawBuilder<unknown>, ids: string[], o: DerivedOptions) {
   await sql`
     UPDATE customers c SET
       total_spent_fen = d.total_spent_fen,
@@ -128,6 +109,80 @@ export async function recomputeOrderStats(
       ${SET_DERIVED(o.now)}
     FROM (${withDerived(facts, o, ids)}) d
     WHERE c.external_userid = d.external_userid`.execute(db);
+}
+
+/** Last interaction moves forward to the newest order time, never past `now`. */
+const lastInteraction = (o: DerivedOptions) =>
+  sql`GREATEST(cu.last_interaction_at, LEAST(s.latest_order_at, ${o.now}::timestamptz))`;
+
+/**
+ * Recomputes order stats from the orders of exactly these customers, so status changes are
+ * counted right, with the derived values they imply. Last interaction only moves forward, and
+ * never past `now`. For customers whose stored orders changed; new orders are added to the
+ * stats by `addNewOrders` without reading the others.
+ */
+export async function recomputeOrderStats(
+  db: Db,
+  externalUserids: readonly string[],
+  o: DerivedOptions,
+): Promise<void> {
+  if (externalUserids.length === 0) return;
+  const ids = [...externalUserids];
+  const facts = sql`
+    SELECT cu.external_userid, cu.created_at, s.order_count, s.refund_count, s.total_spent_fen,
+      s.last_order_at, ${lastInteraction(o)} AS last_interaction_at, s.refunded_fen, s.first_order_at
+    FROM customers cu
+    JOIN (
+      SELECT external_userid, ${ORDER_AGGREGATES}
+      FROM orders
+      WHERE external_userid = ANY(${ids}::text[])
+      GROUP BY external_userid
+    ) s ON s.external_userid = cu.external_userid`;
+  await writeOrderFacts(db, facts, ids, o);
+}
+
+export interface NewOrderFacts {
+  externalUserid: string;
+  amountFen: number;
+  status: string;
+  paidAt: Date;
+}
+
+/**
+ * Adds orders just inserted (stored for the first time, in this transaction) to their customers'
+ * stats: sums and counts grow, first/last order and last interaction move outward, with the
+ * derived values they imply. Reads no other orders, so its cost does not grow with a customer's
+ * history. The customers must be locked (`lockCustomers`): the stored stats are read in this
+ * statement's snapshot.
+ */
+export async function addNewOrders(
+  db: Db,
+  orders: readonly NewOrderFacts[],
+  o: DerivedOptions,
+): Promise<void> {
+  if (orders.length === 0) return;
+  const ids = [...new Set(orders.map((r) => r.externalUserid))];
+  const facts = sql`
+    SELECT cu.external_userid, cu.created_at,
+      cu.order_count + s.order_count AS order_count,
+      cu.refund_count + s.refund_count AS refund_count,
+      cu.total_spent_fen + s.total_spent_fen AS total_spent_fen,
+      GREATEST(cu.last_order_at, s.last_order_at) AS last_order_at,
+      ${lastInteraction(o)} AS last_interaction_at,
+      cu.refunded_fen + s.refunded_fen AS refunded_fen,
+      LEAST(cu.first_order_at, s.first_order_at) AS first_order_at
+    FROM (
+      SELECT external_userid, ${ORDER_AGGREGATES}
+      FROM unnest(
+        ${orders.map((r) => r.externalUserid)}::text[],
+        ${orders.map((r) => r.amountFen)}::bigint[],
+        ${orders.map((r) => r.status)}::text[],
+        ${orders.map((r) => r.paidAt.toISOString())}::timestamptz[]
+      ) AS n(external_userid, amount_fen, status, paid_at)
+      GROUP BY external_userid
+    ) s
+    JOIN customers cu ON cu.external_userid = s.external_userid`;
+  await writeOrderFacts(db, facts, ids, o);
 }
 
 /**

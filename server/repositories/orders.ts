@@ -29,12 +29,17 @@ export interface UpsertCounts {
   written: Map<string, string>;
 }
 
+export interface OrderUpsert extends UpsertCounts {
+  /** ids of the orders this call inserted (not stored before) */
+  fresh: Set<string>;
+}
+
 /**
  * One multi-row upsert. A re-sent order rewrites the row only when something changed (that is
  * what `updated` counts); its customer stays the one it was first reported for.
  */
-export async function upsertOrders(db: Db, orders: readonly OrderRecord[]): Promise<UpsertCounts> {
-  if (orders.length === 0) return { inserted: 0, updated: 0, written: new Map() };
+export async function upsertOrders(db: Db, orders: readonly OrderRecord[]): Promise<OrderUpsert> {
+  if (orders.length === 0) return { inserted: 0, updated: 0, written: new Map(), fresh: new Set() };
   // unnest: one array parameter per column instead of one parameter per value
   const rows = await db
     .insertInto('orders')
@@ -69,25 +74,30 @@ export async function upsertOrders(db: Db, orders: readonly OrderRecord[]): Prom
     // xmax is 0 only on a freshly inserted row version
     .returning(['order_id', 'external_userid', sql<boolean>`xmax = 0`.as('inserted')])
     .execute();
-  const inserted = rows.filter((r) => r.inserted).length;
+  const fresh = new Set(rows.filter((r) => r.inserted).map((r) => r.order_id));
   return {
-    inserted,
-    updated: rows.length - inserted,
+    inserted: fresh.size,
+    updated: rows.length - fresh.size,
     written: new Map(rows.map((r) => [r.order_id, r.external_userid])),
+    fresh,
   };
 }
 
-/** Replaces the lines of the given orders with `lines` (orders sent without items keep theirs). */
+/**
+ * Deletes the stored lines of the orders in `clear`, then inserts `lines` (orders sent without
+ * items keep theirs). An order inserted in this transaction has no lines to clear.
+ */
 export async function replaceOrderLines(
   db: Db,
-  orderIds: readonly string[],
+  clear: readonly string[],
   lines: readonly OrderLineRecord[],
 ): Promise<void> {
-  if (orderIds.length === 0) return;
-  await db
-    .deleteFrom('order_items')
-    .where('order_id', '=', sql<string>`ANY(${[...orderIds]}::text[])`)
-    .execute();
+  if (clear.length > 0) {
+    await db
+      .deleteFrom('order_items')
+      .where('order_id', '=', sql<string>`ANY(${[...clear]}::text[])`)
+      .execute();
+  }
   if (lines.length === 0) return;
   await db
     .insertInto('order_items')

@@ -583,6 +583,47 @@ describe('derived customer values', () => {
     expect(browser.last_interaction_at).toEqual(clock.now());
   });
 
+  it('keeps the stats equal to the definitions as new, re-sent and changed orders arrive', async () => {
+    await ingest('orders', [
+      order('c3-o1', 'c3-wm1', 100, { paidAt: ago(5 * DAY_MS) }),
+      order('c3-o2', 'c3-wm2', 40, { status: 'cancelled' }),
+    ]);
+    // an earlier and a later order, a refund seen for the first time, and a re-sent one
+    await ingest('orders', [
+      order('c3-o1', 'c3-wm1', 100, { paidAt: ago(5 * DAY_MS) }),
+      order('c3-o3', 'c3-wm1', 250, { paidAt: ago(9 * DAY_MS) }),
+      order('c3-o4', 'c3-wm1', 70, { paidAt: ago(2 * DAY_MS) }),
+      order('c3-o5', 'c3-wm2', 30, { status: 'refunded', refundedAt: ago(MIN) }),
+    ]);
+    expect(await expectAgreement('c3-wm1')).toMatchObject({ order_count: 3, total_spent_fen: 42_000 });
+    expect(await expectAgreement('c3-wm2')).toMatchObject({ order_count: 0, refund_count: 1 });
+    // in one request: the last order refunded and a new one for the same customer
+    await ingest('orders', [
+      order('c3-o4', 'c3-wm1', 70, { paidAt: ago(2 * DAY_MS), status: 'refunded' }),
+      order('c3-o6', 'c3-wm1', 5, { paidAt: ago(3 * DAY_MS) }),
+      order('c3-o7', 'c3-wm2', 12),
+    ]);
+    expect(await expectAgreement('c3-wm1')).toMatchObject({
+      order_count: 3,
+      total_spent_fen: 35_500,
+      refund_count: 1,
+      last_order_at: new Date(ago(3 * DAY_MS)),
+      first_order_at: new Date(ago(9 * DAY_MS)),
+    });
+    expect(await expectAgreement('c3-wm2')).toMatchObject({ order_count: 1, total_spent_fen: 1_200 });
+  });
+
+  it('keeps the stats right when concurrent requests send the same new orders differently', async () => {
+    // whichever request stores an order first, the other one changes it: both paths must agree
+    const batch = (status: string) =>
+      Array.from({ length: 100 }, (_, i) => order(`c4-o${i}`, `c4-wm${i % 7}`, 10 + i, { status }));
+    const results = await Promise.all(
+      ['paid', 'refunded', 'cancelled', 'paid'].map((s) => send('orders', { items: batch(s) })),
+    );
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+    for (let c = 0; c < 7; c++) await expectAgreement(`c4-wm${c}`);
+  });
+
   it('moves customers on with time in the nightly job, and marks those who deleted every salesperson lost', async () => {
     await ingest('orders', [order('c2-o1', 'c2-wm1', 10, { paidAt: ago(DAY_MS) })]);
     await ingest('orders', [order('c2-o2', 'c2-wm2', 10, { paidAt: ago(DAY_MS) })]);

@@ -3,6 +3,7 @@ import * as m0001 from './0001_domain_schema.js';
 import * as m0003 from './0003_quick_replies.js';
 import * as m0004 from './0004_sop.js';
 import * as m0005 from './0005_channels_targets_quality.js';
+import * as m0006 from './0006_ingest_write_path.js';
 import * as m0007 from './0007_sop_task_creation.js';
 
 /** Versioned migrations, applied in name order. Add a file and list it here. */
@@ -11,5 +12,6 @@ export const migrations: Record<string, Migration> = {
   '0003_quick_replies': m0003,
   '0004_sop': m0004,
   '0005_channels_targets_quality': m0005,
+  '0006_ingest_write_path': m0006,
   '0007_sop_task_creation': m0007,
 };

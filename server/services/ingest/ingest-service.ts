@@ -10,7 +10,12 @@ import type { Db } from '../../db/database.js';
 import type { Clock } from '../../infra/clock.js';
 import { insertBehaviorEvents } from '../../repositories/behavior-events.js';
 import { upsertCoupons } from '../../repositories/coupons.js';
-import { lockCustomers, recomputeOrderStats, recordInteractions } from '../../repositories/customer-stats.js';
+import {
+  addNewOrders,
+  lockCustomers,
+  recomputeOrderStats,
+  recordInteractions,
+} from '../../repositories/customer-stats.js';
 import { ensureCustomerStubs } from '../../repositories/customers.js';
 import { type OrderLineRecord, replaceOrderLines, upsertOrders } from '../../repositories/orders.js';
 import { appendTimeline } from '../../repositories/timeline.js';
@@ -57,7 +62,7 @@ export class IngestService {
     );
     return this.deps.db.transaction().execute(async (trx) => {
       await ensureCustomerStubs(trx, sortedUnique(orders.map((o) => o.externalUserId)));
-      const { written, ...counts } = await upsertOrders(
+      const { written, fresh, ...counts } = await upsertOrders(
         trx,
         orders.map((o) => ({
           orderId: o.orderId,
@@ -71,7 +76,7 @@ export class IngestService {
       );
       await replaceOrderLines(
         trx,
-        withLines.map((o) => o.orderId),
+        withLines.filter((o) => !fresh.has(o.orderId)).map((o) => o.orderId),
         lines,
       );
       // orders stored unchanged already have their entries and are in the stats; an order keeps
@@ -84,12 +89,23 @@ export class IngestService {
         trx,
         changed.flatMap((o) => orderEntries(o, o.refundedAt ?? now)).sort(byDedupeKey),
       );
-      const customerIds = sortedUnique(changed.map((o) => o.externalUserId));
-      await lockCustomers(trx, customerIds);
-      await recomputeOrderStats(trx, customerIds, {
-        now,
-        thresholds: await this.deps.insights.thresholds(trx),
-      });
+      // new orders are added to their customers' stats; a customer with a stored order that
+      // changed (say paid → refunded) has them recomputed from all of its orders
+      const recompute = new Set(changed.filter((o) => !fresh.has(o.orderId)).map((o) => o.externalUserId));
+      const added = changed.filter((o) => !recompute.has(o.externalUserId));
+      const derived = { now, thresholds: await this.deps.insights.thresholds(trx) };
+      await lockCustomers(trx, sortedUnique(changed.map((o) => o.externalUserId)));
+      await addNewOrders(
+        trx,
+        added.map((o) => ({
+          externalUserid: o.externalUserId,
+          amountFen: o.amountFen,
+          status: o.status,
+          paidAt: o.paidAt,
+        })),
+        derived,
+      );
+      await recomputeOrderStats(trx, [...recompute], derived);
       return { received: items.length, ...counts, unchanged: orders.length - written.size };
     });
   }
