@@ -50,7 +50,13 @@ export async function openDatabase(options: {
 }
 
 export async function migrateToLatest(db: Db, logger?: Logger): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    // Migrations written in parallel can land out of number order; a database that already ran a
+    // later one still takes the earlier one instead of refusing to start.
+    allowUnorderedMigrations: true,
+  });
   const { error, results } = await migrator.migrateToLatest();
   const applied = (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
   for (const name of applied) logger?.info({ migration: name }, 'migration applied');
