@@ -49,20 +49,8 @@ export function createServices(ctx: AppContext) {
         });
       },
     },
-    // the SOP engine decides; one rules read a batch keeps tags nobody watches from costing more
-    tags: {
-      tagsAdded: async (added) => {
-        const watched = new Set(
-          (await sop.rules.enabled('high_intent')).flatMap((r) =>
-            r.trigger === 'high_intent' ? [r.params.tagName] : [],
-          ),
-        );
-        const hits = new Map(
-          added.filter((a) => watched.has(a.tagName)).map((a) => [`${a.externalUserid}\n${a.tagName}`, a]),
-        );
-        for (const a of hits.values()) await sop.engine.onTagAdded(a.externalUserid, a.tagName);
-      },
-    },
+    // the SOP engine decides which added tags matter (one rules read per batch)
+    tags: { tagsAdded: (added) => sop.engine.onTagsAdded(added) },
     notifier: {
       contactLost: async (input) => {
         await ctx.jobs.enqueue('staff.contact-lost-notice', input, {

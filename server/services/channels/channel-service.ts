@@ -20,8 +20,8 @@ import {
 } from '../../repositories/relation-tags.js';
 import { appendTimeline } from '../../repositories/timeline.js';
 import type { WeComClient } from '../../wecom/client.js';
+import { tagTimelineEntries } from '../customers/tag-timeline.js';
 import { asWeComFailure } from '../sidebar/wecom-failure.js';
-import { tagTimelineEntries } from '../wecom-sync/contact-sync.js';
 
 type ChannelWeCom = Pick<WeComClient, 'addContactWay' | 'updateContactWay' | 'delContactWay' | 'markTag'>;
 
@@ -259,7 +259,10 @@ export class ChannelService {
       const changes = await replaceRelationTags(tx, [
         { externalUserid: input.externalUserid, userid: input.userid, tagIds: next },
       ]);
-      await appendTimeline(tx, await tagTimelineEntries(tx, changes, clock.now(), occasion));
+      await appendTimeline(
+        tx,
+        await tagTimelineEntries(tx, changes, () => ({ at: clock.now(), key: occasion })),
+      );
     });
     return { applied: tagIds };
   }

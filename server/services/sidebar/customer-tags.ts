@@ -14,7 +14,7 @@ import { listTagCatalogue } from '../../repositories/tag-catalogue.js';
 import { appendTimeline } from '../../repositories/timeline.js';
 import type { WeComClient } from '../../wecom/client.js';
 import { type AccessUser, type CustomerAccess, seesEverything } from '../access/customer-access.js';
-import { tagTimelineEntries } from '../wecom-sync/contact-sync.js';
+import { tagTimelineEntries } from '../customers/tag-timeline.js';
 import { asWeComFailure } from './wecom-failure.js';
 
 interface Deps {
@@ -74,7 +74,7 @@ export class CustomerTags {
       for (const id of change.add) next.add(id);
       for (const id of change.remove) next.delete(id);
       const result = await replaceRelationTags(tx, [{ externalUserid, userid, tagIds: [...next] }]);
-      await appendTimeline(tx, await tagTimelineEntries(tx, result, now, occasion));
+      await appendTimeline(tx, await tagTimelineEntries(tx, result, () => ({ at: now, key: occasion })));
       return result;
     });
 

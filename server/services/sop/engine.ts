@@ -76,14 +76,18 @@ export class SopEngine {
   }
 
   /**
-   * Called where a tag is added (tag sync, the tags API): evaluates the customer soon if a
-   * high_intent rule watches that tag. The scheduled scan finds the tag_added entry anyway.
+   * Called after contact sync added tags: evaluates, soon, the customers given a tag that a
+   * high_intent rule watches. The scheduled scan finds the tag_added entries anyway.
    */
-  async onTagAdded(externalUserid: string, tagName: string): Promise<void> {
-    const rules = await this.deps.rules.enabled('high_intent');
-    if (rules.some((r) => r.trigger === 'high_intent' && r.params.tagName === tagName)) {
-      await this.deps.jobs.evaluateCustomers([externalUserid]);
-    }
+  async onTagsAdded(added: ReadonlyArray<{ externalUserid: string; tagName: string }>): Promise<void> {
+    if (!added.length) return;
+    const watched = new Set(
+      (await this.deps.rules.enabled('high_intent')).flatMap((r) =>
+        r.trigger === 'high_intent' ? [r.params.tagName] : [],
+      ),
+    );
+    const customers = [...new Set(added.filter((a) => watched.has(a.tagName)).map((a) => a.externalUserid))];
+    if (customers.length) await this.deps.jobs.evaluateCustomers(customers);
   }
 
   /**

@@ -9,12 +9,12 @@ import {
   type RelationSnapshot,
   replaceRelationTags,
   type TagChange,
-  tagNames,
   upsertContacts,
   upsertRelations,
 } from '../../repositories/contacts.js';
 import { appendTimeline, type TimelineInput } from '../../repositories/timeline.js';
 import type { ContactEvent } from '../../wecom/callback-events.js';
+import { tagTimelineEntries } from '../customers/tag-timeline.js';
 import { toContactSnapshot, toRelationSnapshot } from './snapshots.js';
 import type { SyncWeComApi } from './wecom-port.js';
 
@@ -38,35 +38,6 @@ export interface FetchedContact {
   detail: ContactDetail;
   /** from `fetchStarted()`: orders the fetches of this process */
   fetchSeq: number;
-}
-
-export async function tagTimelineEntries(
-  db: Db,
-  changes: { added: TagChange[]; removed: TagChange[] },
-  occurredAt: Date,
-  occasion: string,
-): Promise<TimelineInput[]> {
-  const all = [...changes.added, ...changes.removed];
-  if (!all.length) return [];
-  const missing = all.filter((c) => c.tagName === undefined).map((c) => c.tagId);
-  const names = new Map((await tagNames(db, missing)).map((t) => [t.tag_id, t]));
-  const entry = (kind: 'tag_added' | 'tag_removed', c: TagChange): TimelineInput => ({
-    externalUserid: c.externalUserid,
-    kind,
-    actor: c.userid,
-    occurredAt,
-    data: {
-      tagId: c.tagId,
-      tagName: c.tagName ?? names.get(c.tagId)?.name ?? c.tagId,
-      groupName: c.groupName ?? names.get(c.tagId)?.group_name ?? '',
-      userid: c.userid,
-    },
-    dedupeKey: `${kind}:${c.externalUserid}:${c.userid}:${c.tagId}:${occasion}`,
-  });
-  return [
-    ...changes.added.map((c) => entry('tag_added', c)),
-    ...changes.removed.map((c) => entry('tag_removed', c)),
-  ];
 }
 
 /** The timeline entry an add or edit event itself yields. */
@@ -245,16 +216,9 @@ export class ContactBatchWriter {
       }
     }
     // the same order in every batch, so concurrent writers lock rows in the same order
-    contacts.sort((a, b) => (a.externalUserid < b.externalUserid ? -1 : 1));
-    relations.sort((a, b) =>
-      a.externalUserid === b.externalUserid
-        ? a.userid < b.userid
-          ? -1
-          : 1
-        : a.externalUserid < b.externalUserid
-          ? -1
-          : 1,
-    );
+    const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+    contacts.sort((a, b) => byText(a.externalUserid, b.externalUserid));
+    relations.sort((a, b) => byText(a.externalUserid, b.externalUserid) || byText(a.userid, b.userid));
     const staff = [
       ...new Set([...items.map((i) => i.event.UserID), ...relations.map((r) => r.userid)]),
     ].filter((u) => !this.#knownStaff.has(u));
@@ -264,21 +228,14 @@ export class ContactBatchWriter {
       await upsertContacts(tx, contacts, now);
       await upsertRelations(tx, relations, now);
       const changes = await replaceRelationTags(tx, relations);
-      // per customer (in id order, like the rows above): tag changes, then each event's own entry
+      // tag changes carry the time of their customer's latest event; then each event's own entry
+      const tagEntries = await tagTimelineEntries(tx, changes, (ext) => {
+        const latest = occasions.get(ext)!;
+        return { at: latest.at, key: String(latest.event.CreateTime) };
+      });
       const entries = new Map<string, TimelineInput>();
-      for (const ext of [...byCustomer.keys()].sort()) {
-        const latest = occasions.get(ext);
-        const mine = (c: TagChange) => c.externalUserid === ext;
-        const tagEntries = latest
-          ? await tagTimelineEntries(
-              tx,
-              { added: changes.added.filter(mine), removed: changes.removed.filter(mine) },
-              latest.at,
-              String(latest.event.CreateTime),
-            )
-          : [];
-        const own = byCustomer.get(ext)!.map((item) => eventEntry(item, now));
-        for (const entry of [...tagEntries, ...own]) entries.set(entry.dedupeKey, entry);
+      for (const entry of [...tagEntries, ...items.map((item) => eventEntry(item, now))]) {
+        entries.set(entry.dedupeKey, entry);
       }
       await appendTimeline(tx, [...entries.values()]);
       await this.deps.insights.refreshDerived([...byCustomer.keys()], tx);

@@ -16,8 +16,6 @@ import {
 import type { SyncWeComApi } from './wecom-port.js';
 import { DEFAULT_WELCOME_TEMPLATE, renderTemplate, WELCOME_TEMPLATE_KEY } from './welcome-text.js';
 
-export { type DerivedRefresher, tagTimelineEntries } from './contact-batch.js';
-
 /** How many times an end of relation waits (by job retry) for an add we have not stored yet. */
 export const MISSING_RELATION_ATTEMPTS = 4;
 
