@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ContactSyncService } from '../../server/services/wecom-sync/contact-sync.js';
 import type { ContactEvent } from '../../server/wecom/callback-events.js';
-import { type SimApp, startSimApp } from '../support/sim-app.js';
+import { type SimApp, seedSalesTeam, startSimApp } from '../support/sim-app.js';
 import { TEST_WECOM } from '../support/test-app.js';
 
 /*
@@ -14,19 +14,7 @@ let app: SimApp;
 
 beforeAll(async () => {
   app = await startSimApp();
-  await app.sim.addStaff(
-    { userid: 'zhangsan', name: '张三', hasContactPermission: true },
-    { userid: 'lisi', name: '李四', hasContactPermission: true },
-  );
-  await app.sim.upsertTagGroups({
-    group_id: 'g-level',
-    group_name: '客户等级',
-    tags: [
-      { id: 't-vip', name: 'VIP' },
-      { id: 't-intent', name: '高意向' },
-    ],
-  });
-  await app.runtime.services.tagCatalogue.resync();
+  await seedSalesTeam(app);
 });
 
 /** A contact sync whose batches are written when `size` events are in (or after a minute). */

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalRedis } from '../../server/infra/local-redis.js';
 import { createLogger } from '../../server/infra/logger.js';
 import { QUEUE_NAMES } from '../../server/jobs/catalogue.js';
-import { type SimApp, startSimApp } from '../support/sim-app.js';
+import { type SimApp, seedSalesTeam, startSimApp } from '../support/sim-app.js';
 import { TEST_WECOM } from '../support/test-app.js';
 import { eventually } from '../support/wait.js';
 
@@ -10,19 +10,7 @@ let app: SimApp;
 
 beforeAll(async () => {
   app = await startSimApp();
-  await app.sim.addStaff(
-    { userid: 'zhangsan', name: '张三', hasContactPermission: true },
-    { userid: 'lisi', name: '李四', hasContactPermission: true },
-  );
-  await app.sim.upsertTagGroups({
-    group_id: 'g-level',
-    group_name: '客户等级',
-    tags: [
-      { id: 't-vip', name: 'VIP' },
-      { id: 't-intent', name: '高意向' },
-    ],
-  });
-  await app.runtime.services.tagCatalogue.resync();
+  await seedSalesTeam(app);
 });
 
 afterAll(async () => {

@@ -48,3 +48,20 @@ export async function startSimApp(
     },
   };
 }
+
+/** 张三 and 李四 with the customer-contact permission, and the 客户等级 tags (VIP, 高意向) synced. */
+export async function seedSalesTeam(app: SimApp): Promise<void> {
+  await app.sim.addStaff(
+    { userid: 'zhangsan', name: '张三', hasContactPermission: true },
+    { userid: 'lisi', name: '李四', hasContactPermission: true },
+  );
+  await app.sim.upsertTagGroups({
+    group_id: 'g-level',
+    group_name: '客户等级',
+    tags: [
+      { id: 't-vip', name: 'VIP' },
+      { id: 't-intent', name: '高意向' },
+    ],
+  });
+  await app.runtime.services.tagCatalogue.resync();
+}
