@@ -65,8 +65,9 @@ function audienceFilter(a: Audience, cand: RawBuilder<unknown>): RawBuilder<bool
 
 /**
  * Selects a rule's candidates and creates their tasks in ONE statement: audience, owner, cooldown,
- * the per-customer cap, variant, rendered message, the tasks, the skips the cap caused, and a
- * timeline entry for each. Nothing is shipped to JavaScript but the counts. Run it inside a
+ * the per-customer cap, variant, rendered message, the tasks (each is its own `sop_task_created`
+ * timeline entry, see repositories/timeline.ts), and the skips the cap caused with their timeline
+ * entries. Nothing is shipped to JavaScript but the counts. Run it inside a
  * transaction holding the cap lock (services/sop/pressure.ts explains why).
  *
  * - owner: the customer's most recent active follow relation; no active relation → no task
@@ -114,7 +115,7 @@ function selectionCtes(c: TaskCreation) {
   const needsCustomer = a.lifecycleStages.length > 0 || a.channelStates.length > 0;
   const fresh = c.answeredSince
     ? sql`
-    known AS (
+    known AS MATERIALIZED (
       SELECT t.external_userid, t.window_key, t.created_at > ${cooldownSince}::timestamptz AS cooling
       FROM sop_tasks t
       WHERE t.created_at > ${c.answeredSince}::timestamptz AND t.created_at <= ${now}::timestamptz
@@ -123,8 +124,7 @@ function selectionCtes(c: TaskCreation) {
     fresh AS (
       SELECT cand.* FROM cand
       WHERE NOT EXISTS (SELECT 1 FROM known k
-          WHERE k.external_userid = cand.external_userid AND k.window_key = cand.window_key)
-        AND NOT EXISTS (SELECT 1 FROM known k WHERE k.external_userid = cand.external_userid AND k.cooling)
+        WHERE k.external_userid = cand.external_userid AND (k.window_key = cand.window_key OR k.cooling))
     ),`
     : sql`fresh AS (SELECT * FROM cand),`;
   return sql`
@@ -201,8 +201,10 @@ export function taskCreationStatement(c: TaskCreation) {
       LEFT JOIN staff st ON st.userid = r.userid
       LEFT JOIN LATERAL ${details} d ON true
       WHERE r.nth <= ${c.cap.maxMessages}::int
+      -- in the order of the customer-keyed indexes: neighbouring index entries share a page
+      ORDER BY r.external_userid, r.window_key
       ON CONFLICT (rule_id, external_userid, window_key) DO NOTHING
-      RETURNING id, external_userid, userid, variant, reason
+      RETURNING userid
     ),
     capped AS (
       INSERT INTO sop_skips (rule_id, external_userid, window_key, reason, created_at, variant, userid)
@@ -210,15 +212,6 @@ export function taskCreationStatement(c: TaskCreation) {
       FROM ranked r WHERE r.nth > ${c.cap.maxMessages}::int
       ON CONFLICT (rule_id, external_userid, window_key) DO NOTHING
       RETURNING external_userid, window_key, userid
-    ),
-    -- keyed by the new task's id, which no entry can have yet: a plain insert, no conflict check
-    logged AS (
-      INSERT INTO timeline (external_userid, kind, actor, occurred_at, data, dedupe_key)
-      SELECT external_userid, 'sop_task_created', 'system', ${now}::timestamptz,
-        jsonb_build_object('taskId', id, 'ruleId', ${rule.id}::bigint, 'ruleName', ${rule.name}::text,
-          'userid', userid, 'variant', variant, 'reason', reason),
-        'sop_task_created:' || id
-      FROM inserted
     ),
     logged_skips AS (
       INSERT INTO timeline (external_userid, kind, actor, occurred_at, data, dedupe_key)

@@ -51,14 +51,51 @@ export function decodeTimelineCursor(cursor: string): TimelineCursor | undefined
   return { occurredAt, id: n };
 }
 
-/** Newest first, keyset-paged on (occurred_at, id) — served by timeline_customer_page_idx. */
-export async function listTimeline(db: Db, externalUserid: string, limit: number, before?: TimelineCursor) {
-  let q = db
-    .selectFrom('timeline')
-    .select(['id', 'kind', 'actor', 'occurred_at', 'data'])
-    .where('external_userid', '=', externalUserid);
-  if (before) {
-    q = q.where(sql<boolean>`(occurred_at, id) < (${before.occurredAt}, ${before.id})`);
-  }
-  return q.orderBy('occurred_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+export interface TimelineRow {
+  /** stored entries by their id; a task's creation by the negated task id (below every stored id) */
+  id: number;
+  kind: TimelineKind;
+  actor: string;
+  occurred_at: Date;
+  data: Record<string, unknown>;
+}
+
+/** The id the API shows for a row: a task's creation is named after the task. */
+export function timelineEntryId(row: Pick<TimelineRow, 'id'>): string {
+  return row.id < 0 ? `sop_task:${-row.id}` : String(row.id);
+}
+
+/**
+ * Newest first, keyset-paged on (occurred_at, id). Stored entries come from timeline_customer_page_idx;
+ * `sop_task_created` entries are the customer's tasks themselves (sop_tasks_customer_idx): a task row
+ * records its creation, so bulk scans do not write a copy per task.
+ */
+export async function listTimeline(
+  db: Db,
+  externalUserid: string,
+  limit: number,
+  before?: TimelineCursor,
+): Promise<TimelineRow[]> {
+  const storedBefore = before
+    ? sql`AND (occurred_at, id) < (${before.occurredAt}, ${before.id}::bigint)`
+    : sql``;
+  const tasksBefore = before
+    ? sql`AND t.created_at <= ${before.occurredAt} AND (t.created_at, -t.id) < (${before.occurredAt}, ${before.id}::bigint)`
+    : sql``;
+  const { rows } = await sql<TimelineRow>`
+    -- float8: a plain number from either driver (ids stay far below 2^53)
+    SELECT id::float8 AS id, kind, actor, occurred_at, data FROM (
+      (SELECT id, kind, actor, occurred_at, data FROM timeline
+        WHERE external_userid = ${externalUserid} ${storedBefore}
+        ORDER BY occurred_at DESC, id DESC LIMIT ${limit})
+      UNION ALL
+      (SELECT -t.id, 'sop_task_created', 'system', t.created_at,
+          jsonb_build_object('taskId', t.id, 'ruleId', t.rule_id, 'ruleName', r.name, 'userid', t.userid,
+            'variant', t.variant, 'reason', t.reason)
+        FROM sop_tasks t LEFT JOIN sop_rules r ON r.id = t.rule_id
+        WHERE t.external_userid = ${externalUserid} ${tasksBefore}
+        ORDER BY t.created_at DESC, t.id ASC LIMIT ${limit})
+    ) entries
+    ORDER BY occurred_at DESC, id DESC LIMIT ${limit}`.execute(db);
+  return rows;
 }

@@ -368,6 +368,78 @@ describe('GET /api/customers/:id/timeline', () => {
     expect(small.entries).toHaveLength(5);
   });
 
+  it("merges the customer's tasks in as sop_task_created entries, paging across both", async () => {
+    const stored = await db()
+      .selectFrom('timeline')
+      .select(['id', 'occurred_at'])
+      .where('external_userid', '=', c3)
+      .execute();
+    // tasks created at the same instants as stored entries, and one between them
+    const instants = [stored[10]!.occurred_at, stored[11]!.occurred_at, stored[40]!.occurred_at];
+    instants.push(new Date(instants[2]!.getTime() + 60_000));
+    const rule = await db()
+      .selectFrom('sop_rules')
+      .select(['id', 'name'])
+      .orderBy('id')
+      .executeTakeFirstOrThrow();
+    const tasks = await db()
+      .insertInto('sop_tasks')
+      .values(
+        instants.map((at, i) => ({
+          rule_id: rule.id,
+          external_userid: c3,
+          userid: 'zhangsan',
+          window_key: `merge-test:${i}`,
+          variant: 0,
+          message: '您好',
+          status: 'pending',
+          due_at: at,
+          created_at: at,
+          delivery_mode: 'staff_task',
+          reason: 'silent',
+        })),
+      )
+      .returning(['id', 'created_at'])
+      .execute();
+    const expected = [
+      ...stored.map((r) => ({ key: String(r.id), at: r.occurred_at.getTime(), n: Number(r.id) })),
+      ...tasks.map((t) => ({ key: `sop_task:${t.id}`, at: t.created_at.getTime(), n: -Number(t.id) })),
+    ]
+      .sort((a, b) => b.at - a.at || b.n - a.n)
+      .map((e) => e.key);
+
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = customerTimelineSchema.parse(
+        (
+          await call('GET', `/api/customers/${c3}/timeline?limit=7${cursor ? `&before=${cursor}` : ''}`, {
+            as: 'zhangsan',
+          })
+        ).body,
+      );
+      seen.push(...page.entries.map((e) => e.id));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(expected);
+
+    const first = customerTimelineSchema.parse(
+      (await call('GET', `/api/customers/${c3}/timeline?limit=100`, { as: 'zhangsan' })).body,
+    );
+    expect(first.entries.find((e) => e.id === `sop_task:${tasks[0]!.id}`)).toMatchObject({
+      kind: 'sop_task_created',
+      actor: 'system',
+      occurredAt: instants[0]!.toISOString(),
+      data: {
+        taskId: Number(tasks[0]!.id),
+        ruleId: Number(rule.id),
+        ruleName: rule.name,
+        userid: 'zhangsan',
+        reason: 'silent',
+      },
+    });
+  });
+
   it('refuses a bad cursor or limit with 400', async () => {
     for (const q of ['before=not-a-cursor', 'before=', 'limit=0', 'limit=101', 'limit=abc']) {
       const res = await call('GET', `/api/customers/${c3}/timeline?${q}`, { as: 'zhangsan' });

@@ -181,14 +181,22 @@ describe('high intent → task → reminder → sent → order → conversion', 
     expect(sopTaskSchema.parse(sent.body)).toMatchObject({ status: 'sent', sentAt: iso(T0) });
     // again is harmless
     expect((await api('zhangsan', 'POST', `/api/tasks/${task.id}/sent`)).status).toBe(200);
-    const kinds = await db()
-      .selectFrom('timeline')
-      .select('kind')
-      .where('external_userid', '=', customer)
-      .execute();
-    expect(kinds.map((k) => k.kind)).toEqual(
-      expect.arrayContaining(['sop_task_created', 'sop_message_sent']),
-    );
+    // the task's creation is read from the task itself, sent is a stored entry
+    const timeline = await api('zhangsan', 'GET', `/api/customers/${customer}/timeline`);
+    expect(timeline.status).toBe(200);
+    const entries: { kind: string }[] = timeline.body.entries;
+    const sentEntry = entries.filter((e) => e.kind === 'sop_message_sent');
+    const createdEntry = entries.filter((e) => e.kind === 'sop_task_created');
+    expect(sentEntry).toMatchObject([{ actor: 'zhangsan', data: { taskId: task.id } }]);
+    expect(createdEntry).toMatchObject([
+      {
+        id: `sop_task:${task.id}`,
+        kind: 'sop_task_created',
+        actor: 'system',
+        occurredAt: task.createdAt,
+        data: { taskId: task.id, ruleName: task.ruleName, userid: 'zhangsan', variant: task.variant },
+      },
+    ]);
 
     clock.advance(H);
     await ingest('orders', [

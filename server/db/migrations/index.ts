@@ -5,6 +5,8 @@ import * as m0004 from './0004_sop.js';
 import * as m0005 from './0005_channels_targets_quality.js';
 import * as m0006 from './0006_ingest_write_path.js';
 import * as m0007 from './0007_sop_task_creation.js';
+import * as m0009 from './0009_contact_sync_write_path.js';
+import * as m0010 from './0010_task_created_from_tasks.js';
 
 /** Versioned migrations, applied in name order. Add a file and list it here. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +16,6 @@ export const migrations: Record<string, Migration> = {
   '0005_channels_targets_quality': m0005,
   '0006_ingest_write_path': m0006,
   '0007_sop_task_creation': m0007,
+  '0009_contact_sync_write_path': m0009,
+  '0010_task_created_from_tasks': m0010,
 };

@@ -4,7 +4,12 @@ import type { Db } from '../../db/database.js';
 import { AppError, notFound } from '../../errors.js';
 import type { Clock } from '../../infra/clock.js';
 import { type Customer360Row, loadCustomer360 } from '../../repositories/customer-360.js';
-import { decodeTimelineCursor, encodeTimelineCursor, listTimeline } from '../../repositories/timeline.js';
+import {
+  decodeTimelineCursor,
+  encodeTimelineCursor,
+  listTimeline,
+  timelineEntryId,
+} from '../../repositories/timeline.js';
 import type { AccessUser, CustomerAccess } from '../access/customer-access.js';
 import { averageOrderValueFen, RFM_SEGMENTS, type RfmSegment } from '../customers/definitions.js';
 import { iso } from './format.js';
@@ -137,15 +142,15 @@ export class CustomerProfiles {
     const last = shown.at(-1);
     return {
       entries: shown.map((r) => ({
-        id: String(r.id),
-        kind: r.kind as TimelineKind,
+        id: timelineEntryId(r),
+        kind: r.kind,
         occurredAt: iso(r.occurred_at),
         actor: r.actor,
         data: r.data,
       })),
       nextCursor:
         rows.length > limit && last
-          ? encodeTimelineCursor({ occurredAt: last.occurred_at, id: Number(last.id) })
+          ? encodeTimelineCursor({ occurredAt: last.occurred_at, id: last.id })
           : null,
     };
   }
