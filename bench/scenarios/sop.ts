@@ -129,8 +129,8 @@ const seedStatements = (n: number) => {
         FROM generate_series(1, ${COUPONS}::int) g) x`,
     ],
     // the timeline as ingest writes it: one entry per order, coupon and behaviour event, so the
-    // per-customer timeline index the scans probe and the task-creating statement inserts into
-    // has its real size (millions of entries), not just the scans' own rows
+    // per-customer timeline index the scans probe and the cap's skip entries go into has its real
+    // size (millions of entries), not just the scans' own rows
     [
       'timeline (orders)',
       sql`INSERT INTO timeline (external_userid, kind, actor, occurred_at, data, dedupe_key)
