@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import {
   type IngestInputs,
   type IngestKind,
+  ingestInputsOf,
   ingestItemSchemas,
   ingestRequestSchemas,
 } from '../../../shared/ingest.js';
@@ -20,7 +21,7 @@ function issuesOf(error: z.ZodError, prefix: readonly PropertyKey[] = []): Error
  */
 export function parseIngestBatch<K extends IngestKind>(kind: K, body: unknown): IngestInputs[K][] {
   const parsed = ingestRequestSchemas[kind].safeParse(body);
-  if (parsed.success) return parsed.data.items as IngestInputs[K][];
+  if (parsed.success) return ingestInputsOf[kind](parsed.data.items);
   const badItems = new Set(
     parsed.error.issues
       .filter((i) => i.path[0] === 'items' && typeof i.path[1] === 'number')
