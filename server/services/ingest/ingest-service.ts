@@ -20,7 +20,7 @@ import { ensureCustomerStubs } from '../../repositories/customers.js';
 import { type OrderLineRecord, replaceOrderLines, upsertOrders } from '../../repositories/orders.js';
 import { appendTimeline } from '../../repositories/timeline.js';
 import type { CustomerInsights } from '../customers/insights.js';
-import { byDedupeKey, couponEntries, eventEntry, orderEntries } from './timeline-entries.js';
+import { byDedupeKey, couponEntries, eventEntry } from './timeline-entries.js';
 
 /** Items sent twice in one request: the later one wins, as if sent one after the other. Sorted by id. */
 function latestById<T>(items: readonly T[], id: (item: T) => string): T[] {
@@ -73,11 +73,14 @@ export class IngestService {
           refundedAt: o.refundedAt ?? now,
           couponId: o.couponId ?? null,
         })),
+        lines,
       );
+      // lines of the orders inserted just now are stored; those of stored ones sent again replace theirs
+      const resent = new Set(withLines.filter((o) => !fresh.has(o.orderId)).map((o) => o.orderId));
       await replaceOrderLines(
         trx,
-        withLines.filter((o) => !fresh.has(o.orderId)).map((o) => o.orderId),
-        lines,
+        [...resent],
+        lines.filter((l) => resent.has(l.orderId)),
       );
       // orders stored unchanged already have their entries and are in the stats; an order keeps
       // the customer it was first reported for
@@ -85,10 +88,6 @@ export class IngestService {
         const stored = written.get(o.orderId);
         return stored === undefined ? [] : [{ ...o, externalUserId: stored }];
       });
-      await appendTimeline(
-        trx,
-        changed.flatMap((o) => orderEntries(o, o.refundedAt ?? now)).sort(byDedupeKey),
-      );
       // new orders are added to their customers' stats; a customer with a stored order that
       // changed (say paid → refunded) has them recomputed from all of its orders
       const recompute = new Set(changed.filter((o) => !fresh.has(o.orderId)).map((o) => o.externalUserId));

@@ -1,36 +1,12 @@
-import type { CouponInput, EventInput, OrderInput } from '../../../shared/ingest.js';
+import type { CouponInput, EventInput } from '../../../shared/ingest.js';
 import { ACTOR_CUSTOMER, ACTOR_SYSTEM } from '../../../shared/timeline.js';
 import type { TimelineInput } from '../../repositories/timeline.js';
 
 /*
- * Timeline entries for ingested records. Each key names one occurrence (an order's payment, its
- * refund, a coupon's issue or use, one event), so re-sent records add nothing.
+ * Timeline entries for ingested coupons and events (an order's are written with it, by
+ * repositories/orders.ts). Each key names one occurrence (a coupon's issue or use, one event), so
+ * re-sent records add nothing.
  */
-
-export function orderEntries(order: OrderInput, refundedAt: Date): TimelineInput[] {
-  if (order.status === 'cancelled') return [];
-  const base = { externalUserid: order.externalUserId, actor: ACTOR_CUSTOMER };
-  const entries: TimelineInput[] = [
-    {
-      ...base,
-      kind: 'order_paid',
-      occurredAt: order.paidAt,
-      data: { orderId: order.orderId, amountFen: order.amountFen, itemCount: order.items?.length ?? 0 },
-      dedupeKey: `order_paid:${order.orderId}`,
-    },
-  ];
-  if (order.status === 'refunded') {
-    entries.push({
-      ...base,
-      kind: 'order_refunded',
-      actor: ACTOR_SYSTEM,
-      occurredAt: refundedAt,
-      data: { orderId: order.orderId, amountFen: order.amountFen },
-      dedupeKey: `order_refunded:${order.orderId}`,
-    });
-  }
-  return entries;
-}
 
 export function couponEntries(coupon: CouponInput): TimelineInput[] {
   const base = { externalUserid: coupon.externalUserId };
