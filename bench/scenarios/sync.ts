@@ -1,6 +1,7 @@
 import { Queue, Worker } from 'bullmq';
 import { sql } from 'kysely';
 import { redisOptionsFromUrl } from '../../server/infra/redis.js';
+import { QUEUE_CONCURRENCY } from '../../server/queue/workers.js';
 import type { ContactEvent } from '../../server/wecom/callback-events.js';
 import { SimulatorClient } from '../../simulator/index.js';
 import type { Figure, Scenario } from '../harness.js';
@@ -10,7 +11,8 @@ import { freshBenchDatabase, startBenchApp, startSimulatorProcess } from '../sup
 const EVENTS = Number(process.env.BENCH_SYNC_EVENTS ?? 5_000);
 const INITIAL = Number(process.env.BENCH_SYNC_CUSTOMERS ?? 100_000);
 const STAFF = 20;
-const WORKER_CONCURRENCY = 16;
+/** the bare worker runs as wide as the sync queue's workers */
+const WORKER_CONCURRENCY = QUEUE_CONCURRENCY.sync;
 
 async function waitUntil(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
