@@ -80,7 +80,7 @@ export function createServices(ctx: AppContext) {
     channels,
     analytics: new AnalyticsService({ db, clock }),
     dataQuality: new DataQualityService({ db, clock, logger }),
-    ...createSidebarServices(ctx, { wecom, access }),
+    ...createSidebarServices(ctx, { wecom, access, tagsAdded: (added) => sop.engine.onTagsAdded(added) }),
     customerInsights,
     ingest,
     callbackIntake,

@@ -481,6 +481,11 @@ describe('PUT /api/customers/:id/tags', () => {
       added: ['t-intent'],
       removed: ['t-vip'],
     });
+    // 高意向 is what the default high_intent rule watches: the customer is evaluated soon
+    const evaluations = (await app.runtime.ctx.jobs.queue('sop').getJobs(['delayed', 'waiting'])).filter(
+      (j) => j.name === 'sop.evaluate-customers' && j.data.externalUserids.includes(c1),
+    );
+    expect(evaluations).toHaveLength(1);
     expect((await app.sim.sent.markTags()).at(-1)).toMatchObject({
       userid: 'zhangsan',
       external_userid: c1,

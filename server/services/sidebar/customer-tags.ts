@@ -3,6 +3,7 @@ import type { TagCatalogue, TagEditResult } from '../../../shared/customer.js';
 import type { Db } from '../../db/database.js';
 import { AppError, forbidden } from '../../errors.js';
 import type { Clock } from '../../infra/clock.js';
+import type { Logger } from '../../infra/logger.js';
 import { replaceRelationTags } from '../../repositories/contacts.js';
 import {
   isFollowing,
@@ -22,6 +23,9 @@ interface Deps {
   clock: Clock;
   access: CustomerAccess;
   wecom: Pick<WeComClient, 'markTag'>;
+  logger: Logger;
+  /** told about tags added here (the SOP engine evaluates high intent for a watched tag) */
+  tagsAdded?: (added: ReadonlyArray<{ externalUserid: string; tagName: string }>) => Promise<void>;
 }
 
 /**
@@ -79,6 +83,10 @@ export class CustomerTags {
     });
 
     const tags = await relationTags(db, externalUserid, userid);
+    await this.#tellTagsAdded(
+      externalUserid,
+      tags.filter((t) => changes.added.some((c) => c.tagId === t.tag_id)).map((t) => t.name),
+    );
     return {
       userid,
       tags: tags.map((t) => ({
@@ -90,6 +98,16 @@ export class CustomerTags {
       added: changes.added.map((c) => c.tagId),
       removed: changes.removed.map((c) => c.tagId),
     };
+  }
+
+  /** Never throws: the tags are stored, and the scheduled high-intent scan finds the tag_added entries. */
+  async #tellTagsAdded(externalUserid: string, tagNames: string[]): Promise<void> {
+    if (!tagNames.length || !this.deps.tagsAdded) return;
+    try {
+      await this.deps.tagsAdded(tagNames.map((tagName) => ({ externalUserid, tagName })));
+    } catch (err) {
+      this.deps.logger.warn({ err, externalUserid }, 'tags-added hook failed after a sidebar tag edit');
+    }
   }
 
   /** Whose relation an edit applies to; it must be a relation that still stands. */

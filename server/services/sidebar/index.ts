@@ -11,9 +11,16 @@ import { CustomerNotes } from './notes.js';
 import { QuickReplies } from './quick-replies.js';
 
 /** Staff login and the services behind the sidebar's API (customer 360, tags, notes, groups, …). */
-export function createSidebarServices(ctx: AppContext, deps: { wecom: WeComClient; access: CustomerAccess }) {
+export function createSidebarServices(
+  ctx: AppContext,
+  deps: {
+    wecom: WeComClient;
+    access: CustomerAccess;
+    tagsAdded: (added: ReadonlyArray<{ externalUserid: string; tagName: string }>) => Promise<void>;
+  },
+) {
   const { db, clock, logger, config } = ctx;
-  const { wecom, access } = deps;
+  const { wecom, access, tagsAdded } = deps;
   return {
     staffLogin: new StaffLogin({
       db,
@@ -32,7 +39,7 @@ export function createSidebarServices(ctx: AppContext, deps: { wecom: WeComClien
       },
     }),
     customerProfiles: new CustomerProfiles({ db, clock, access }),
-    customerTags: new CustomerTags({ db, clock, access, wecom }),
+    customerTags: new CustomerTags({ db, clock, access, wecom, logger, tagsAdded }),
     customerNotes: new CustomerNotes({
       db,
       clock,
