@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
+import { preparedMarker } from '../db/prepared.js';
 import type { FollowStatus } from '../db/schema.js';
 
 /** A customer as WeCom describes it (externalcontact/get, batch/get_by_user). */
@@ -91,6 +92,7 @@ export async function upsertContacts(db: Db, contacts: readonly ContactSnapshot[
         updated_at: now,
       })),
     )
+    .modifyEnd(sql.raw(preparedMarker('upsert_contacts')))
     .execute();
 }
 
@@ -169,6 +171,7 @@ export async function upsertRelations(
         updated_at: now,
       })),
     )
+    .modifyEnd(sql.raw(preparedMarker('upsert_relations')))
     .execute();
 }
 
