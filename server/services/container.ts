@@ -5,6 +5,7 @@ import { CustomerAccess } from './access/customer-access.js';
 import { AnalyticsService } from './analytics/index.js';
 import { ChannelService } from './channels/channel-service.js';
 import { CustomerInsights } from './customers/insights.js';
+import type { TagsAddedHook } from './customers/tag-timeline.js';
 import { DataQualityService } from './data-quality/data-quality.js';
 import { IngestService } from './ingest/ingest-service.js';
 import { createSidebarServices } from './sidebar/index.js';
@@ -33,7 +34,9 @@ export function createServices(ctx: AppContext) {
   });
   const { db, clock, logger } = ctx;
   const customerInsights = new CustomerInsights({ db: ctx.db, clock: ctx.clock });
-  const channels = new ChannelService({ db, clock, logger, wecom });
+  // the SOP engine decides which added tags matter (one rules read per call)
+  const tagsAdded: TagsAddedHook = (added) => sop.engine.onTagsAdded(added);
+  const channels = new ChannelService({ db, clock, logger, wecom, tagsAdded });
   const contactSync = new ContactSyncService({
     db,
     wecom,
@@ -49,8 +52,7 @@ export function createServices(ctx: AppContext) {
         });
       },
     },
-    // the SOP engine decides which added tags matter (one rules read per batch)
-    tags: { tagsAdded: (added) => sop.engine.onTagsAdded(added) },
+    tags: { tagsAdded },
     notifier: {
       contactLost: async (input) => {
         await ctx.jobs.enqueue('staff.contact-lost-notice', input, {
@@ -80,7 +82,7 @@ export function createServices(ctx: AppContext) {
     channels,
     analytics: new AnalyticsService({ db, clock }),
     dataQuality: new DataQualityService({ db, clock, logger }),
-    ...createSidebarServices(ctx, { wecom, access, tagsAdded: (added) => sop.engine.onTagsAdded(added) }),
+    ...createSidebarServices(ctx, { wecom, access, tagsAdded }),
     customerInsights,
     ingest,
     callbackIntake,

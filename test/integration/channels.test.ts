@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shanghaiDay } from '../../server/services/sop/time.js';
 import {
@@ -328,5 +329,38 @@ describe('channel CRUD through WeCom contact ways', () => {
       deleted: true,
       added: 1,
     });
+  });
+});
+
+describe('channel tags and the SOP engine', () => {
+  it('a channel tag the high-intent rule watches gets the customer evaluated soon', async () => {
+    // the default rule watches 高意向; point it at this channel's tag for the test
+    await sql`UPDATE sop_rules SET params = jsonb_set(params, '{tagName}', '"包裹卡"')
+      WHERE trigger = 'high_intent'`.execute(db());
+    try {
+      const res = await api('boss', 'POST', '/api/channels', {
+        name: '包裹卡',
+        staffUserids: ['zhangsan'],
+        tagIds: ['t-card'],
+      });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      const card = channelSchema.parse(res.body);
+      const fired = await app.sim.fire.addExternalContact({
+        config_id: card.configId!,
+        customer: { name: '包裹卡客户' },
+      });
+      await app.drain();
+      await eventually(
+        () => app.sim.sent.markTags(),
+        (m) => m.some((x) => x.external_userid === fired.external_userid),
+      );
+      const evaluations = (await app.runtime.ctx.jobs.queue('sop').getJobs(['delayed', 'waiting'])).filter(
+        (j) => j.name === 'sop.evaluate-customers' && j.data.externalUserids.includes(fired.external_userid),
+      );
+      expect(evaluations).toHaveLength(1);
+    } finally {
+      await sql`UPDATE sop_rules SET params = jsonb_set(params, '{tagName}', '"高意向"')
+        WHERE trigger = 'high_intent'`.execute(db());
+    }
   });
 });

@@ -20,7 +20,7 @@ import {
 } from '../../repositories/relation-tags.js';
 import { appendTimeline } from '../../repositories/timeline.js';
 import type { WeComClient } from '../../wecom/client.js';
-import { tagTimelineEntries } from '../customers/tag-timeline.js';
+import { type TagsAddedHook, tagTimelineEntries, tellTagsAdded } from '../customers/tag-timeline.js';
 import { asWeComFailure } from '../sidebar/wecom-failure.js';
 
 type ChannelWeCom = Pick<WeComClient, 'addContactWay' | 'updateContactWay' | 'delContactWay' | 'markTag'>;
@@ -30,6 +30,7 @@ interface Deps {
   clock: Clock;
   logger: Logger;
   wecom: ChannelWeCom;
+  tagsAdded?: TagsAddedHook;
 }
 
 /** WeCom's contact-way remark holds at most 30 characters. */
@@ -253,17 +254,17 @@ export class ChannelService {
     await wecom.markTag({ userid: input.userid, externalUserid: input.externalUserid, addTag: tagIds });
 
     const occasion = `channel:${channel.state}:${input.eventTime}`;
-    await db.transaction().execute(async (tx) => {
+    const entries = await db.transaction().execute(async (tx) => {
       const current = await lockRelationTagIds(tx, input.externalUserid, input.userid);
       const next = [...new Set([...current, ...tagIds])];
       const changes = await replaceRelationTags(tx, [
         { externalUserid: input.externalUserid, userid: input.userid, tagIds: next },
       ]);
-      await appendTimeline(
-        tx,
-        await tagTimelineEntries(tx, changes, () => ({ at: clock.now(), key: occasion })),
-      );
+      const logged = await tagTimelineEntries(tx, changes, () => ({ at: clock.now(), key: occasion }));
+      await appendTimeline(tx, logged);
+      return logged;
     });
+    await tellTagsAdded(this.deps.tagsAdded, entries, this.deps.logger);
     return { applied: tagIds };
   }
 

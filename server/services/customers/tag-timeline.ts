@@ -1,4 +1,5 @@
 import type { Db } from '../../db/database.js';
+import type { Logger } from '../../infra/logger.js';
 import { type TagChange, tagNames } from '../../repositories/contacts.js';
 import type { TimelineInput } from '../../repositories/timeline.js';
 
@@ -41,4 +42,29 @@ export async function tagTimelineEntries(
     ...changes.added.map((c) => entry('tag_added', c)),
     ...changes.removed.map((c) => entry('tag_removed', c)),
   ];
+}
+
+/** Told which tags were added to which customers (the SOP engine evaluates high intent for a watched tag). */
+export type TagsAddedHook = (
+  added: ReadonlyArray<{ externalUserid: string; tagName: string }>,
+) => Promise<void>;
+
+/**
+ * Tells the hook about the `tag_added` entries among `entries`, after they were stored. Never
+ * throws: the tags are stored, and the scheduled high-intent scan finds the entries a lost call missed.
+ */
+export async function tellTagsAdded(
+  hook: TagsAddedHook | undefined,
+  entries: readonly TimelineInput[],
+  logger: Logger,
+): Promise<void> {
+  const added = entries
+    .filter((e) => e.kind === 'tag_added')
+    .map((e) => ({ externalUserid: e.externalUserid, tagName: String(e.data.tagName) }));
+  if (!hook || !added.length) return;
+  try {
+    await hook(added);
+  } catch (err) {
+    logger.warn({ err }, 'tags-added hook failed; the scheduled high-intent scan will find the tags');
+  }
 }

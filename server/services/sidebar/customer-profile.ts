@@ -1,5 +1,5 @@
 import type { Customer360 } from '../../../shared/customer.js';
-import type { TimelineKind, TimelinePage } from '../../../shared/timeline.js';
+import type { TimelinePage } from '../../../shared/timeline.js';
 import type { Db } from '../../db/database.js';
 import { AppError, notFound } from '../../errors.js';
 import type { Clock } from '../../infra/clock.js';

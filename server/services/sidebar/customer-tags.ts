@@ -15,7 +15,7 @@ import { listTagCatalogue } from '../../repositories/tag-catalogue.js';
 import { appendTimeline } from '../../repositories/timeline.js';
 import type { WeComClient } from '../../wecom/client.js';
 import { type AccessUser, type CustomerAccess, seesEverything } from '../access/customer-access.js';
-import { tagTimelineEntries } from '../customers/tag-timeline.js';
+import { type TagsAddedHook, tagTimelineEntries, tellTagsAdded } from '../customers/tag-timeline.js';
 import { asWeComFailure } from './wecom-failure.js';
 
 interface Deps {
@@ -24,8 +24,7 @@ interface Deps {
   access: CustomerAccess;
   wecom: Pick<WeComClient, 'markTag'>;
   logger: Logger;
-  /** told about tags added here (the SOP engine evaluates high intent for a watched tag) */
-  tagsAdded?: (added: ReadonlyArray<{ externalUserid: string; tagName: string }>) => Promise<void>;
+  tagsAdded?: TagsAddedHook;
 }
 
 /**
@@ -72,21 +71,19 @@ export class CustomerTags {
 
     const now = clock.now();
     const occasion = `api:${now.getTime()}:${randomBytes(4).toString('hex')}`;
-    const changes = await db.transaction().execute(async (tx) => {
+    const { changes, entries } = await db.transaction().execute(async (tx) => {
       const current = await lockRelationTagIds(tx, externalUserid, userid);
       const next = new Set(current);
       for (const id of change.add) next.add(id);
       for (const id of change.remove) next.delete(id);
       const result = await replaceRelationTags(tx, [{ externalUserid, userid, tagIds: [...next] }]);
-      await appendTimeline(tx, await tagTimelineEntries(tx, result, () => ({ at: now, key: occasion })));
-      return result;
+      const logged = await tagTimelineEntries(tx, result, () => ({ at: now, key: occasion }));
+      await appendTimeline(tx, logged);
+      return { changes: result, entries: logged };
     });
+    await tellTagsAdded(this.deps.tagsAdded, entries, this.deps.logger);
 
     const tags = await relationTags(db, externalUserid, userid);
-    await this.#tellTagsAdded(
-      externalUserid,
-      tags.filter((t) => changes.added.some((c) => c.tagId === t.tag_id)).map((t) => t.name),
-    );
     return {
       userid,
       tags: tags.map((t) => ({
@@ -98,16 +95,6 @@ export class CustomerTags {
       added: changes.added.map((c) => c.tagId),
       removed: changes.removed.map((c) => c.tagId),
     };
-  }
-
-  /** Never throws: the tags are stored, and the scheduled high-intent scan finds the tag_added entries. */
-  async #tellTagsAdded(externalUserid: string, tagNames: string[]): Promise<void> {
-    if (!tagNames.length || !this.deps.tagsAdded) return;
-    try {
-      await this.deps.tagsAdded(tagNames.map((tagName) => ({ externalUserid, tagName })));
-    } catch (err) {
-      this.deps.logger.warn({ err, externalUserid }, 'tags-added hook failed after a sidebar tag edit');
-    }
   }
 
   /** Whose relation an edit applies to; it must be a relation that still stands. */

@@ -3,6 +3,7 @@ import { OAuthStates } from '../../infra/oauth-states.js';
 import type { WeComClient } from '../../wecom/client.js';
 import type { CustomerAccess } from '../access/customer-access.js';
 import { StaffLogin } from '../auth/staff-login.js';
+import type { TagsAddedHook } from '../customers/tag-timeline.js';
 import { CustomerProfiles } from './customer-profile.js';
 import { CustomerTags } from './customer-tags.js';
 import { GroupViews } from './group-view.js';
@@ -16,7 +17,7 @@ export function createSidebarServices(
   deps: {
     wecom: WeComClient;
     access: CustomerAccess;
-    tagsAdded: (added: ReadonlyArray<{ externalUserid: string; tagName: string }>) => Promise<void>;
+    tagsAdded: TagsAddedHook;
   },
 ) {
   const { db, clock, logger, config } = ctx;
