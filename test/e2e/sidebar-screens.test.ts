@@ -488,6 +488,8 @@ describe.skipIf(!hasChromium)('sidebar in Chromium', () => {
       .where('window_key', '=', 'cp-birthday')
       .executeTakeFirstOrThrow();
     expect(row.status).toBe('sent');
+    // the timeline shows the send without a reload
+    await frame.locator('.entry[data-kind="sop_message_sent"]', { hasText: '生日礼券' }).waitFor();
     await shot(page, 'sidebar-demo-frame-sent-400');
     await ctx.close();
   });

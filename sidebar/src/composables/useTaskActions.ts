@@ -9,8 +9,15 @@ import type { useWeComAdapter } from './useWeComAdapter.js';
 
 type Busy = 'send' | 'skip' | 'chat';
 
-/** 发送 / 跳过 / 打开聊天 on a list of tasks, updating the list with the server's answer. */
-export function useTaskActions(tasks: Ref<TaskItem[]>, wecom: ReturnType<typeof useWeComAdapter>) {
+/**
+ * 发送 / 跳过 / 打开聊天 on a list of tasks, updating the list with the server's answer; `changed`
+ * runs after the server took a send or skip (the customer view reloads its timeline).
+ */
+export function useTaskActions(
+  tasks: Ref<TaskItem[]>,
+  wecom: ReturnType<typeof useWeComAdapter>,
+  options: { changed?: () => void } = {},
+) {
   const busy = ref<Record<number, Busy | undefined>>({});
   const markPending = ref<Record<number, boolean>>({});
   const skipOpen = ref(false);
@@ -20,6 +27,7 @@ export function useTaskActions(tasks: Ref<TaskItem[]>, wecom: ReturnType<typeof 
     tasks.value = tasks.value.map((t) =>
       t.id === answer.id ? { ...t, status: answer.status, skippedReason: answer.skippedReason } : t,
     );
+    options.changed?.();
   }
 
   async function run(task: TaskItem, kind: Busy, fn: () => Promise<void>) {
