@@ -34,7 +34,8 @@ export function createServices(ctx: AppContext) {
   });
   const { db, clock, logger } = ctx;
   const customerInsights = new CustomerInsights({ db: ctx.db, clock: ctx.clock });
-  // the SOP engine decides which added tags matter (one rules read per call)
+  // contact sync, sidebar tag edits and channel codes tell the SOP engine which tags they added
+  // (it decides which matter: one rules read per call)
   const tagsAdded: TagsAddedHook = (added) => sop.engine.onTagsAdded(added);
   const channels = new ChannelService({ db, clock, logger, wecom, tagsAdded });
   const contactSync = new ContactSyncService({
@@ -52,7 +53,7 @@ export function createServices(ctx: AppContext) {
         });
       },
     },
-    tags: { tagsAdded },
+    tagsAdded,
     notifier: {
       contactLost: async (input) => {
         await ctx.jobs.enqueue('staff.contact-lost-notice', input, {

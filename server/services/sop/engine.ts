@@ -76,8 +76,9 @@ export class SopEngine {
   }
 
   /**
-   * Called after contact sync added tags: evaluates, soon, the customers given a tag that a
-   * high_intent rule watches. The scheduled scan finds the tag_added entries anyway.
+   * Called where tags were added (contact sync, sidebar tag edits, channel codes): evaluates, soon,
+   * the customers given a tag that a high_intent rule watches. The scheduled scan finds the
+   * tag_added entries anyway.
    */
   async onTagsAdded(added: ReadonlyArray<{ externalUserid: string; tagName: string }>): Promise<void> {
     if (!added.length) return;

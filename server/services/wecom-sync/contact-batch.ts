@@ -8,13 +8,12 @@ import {
   ensureStaff,
   type RelationSnapshot,
   replaceRelationTags,
-  type TagChange,
   upsertContacts,
   upsertRelations,
 } from '../../repositories/contacts.js';
 import { appendTimeline, type TimelineInput } from '../../repositories/timeline.js';
 import type { ContactEvent } from '../../wecom/callback-events.js';
-import { tagTimelineEntries } from '../customers/tag-timeline.js';
+import { type TagsAddedHook, tagTimelineEntries, tellTagsAdded } from '../customers/tag-timeline.js';
 import { toContactSnapshot, toRelationSnapshot } from './snapshots.js';
 import type { SyncWeComApi } from './wecom-port.js';
 
@@ -23,11 +22,6 @@ export type ContactDetail = Awaited<ReturnType<SyncWeComApi['getExternalContact'
 /** Recomputes lifecycle stage and the other derived values (see services/customers). */
 export interface DerivedRefresher {
   refreshDerived(externalUserids: readonly string[], db: Db): Promise<number>;
-}
-
-/** Told, after the write committed, which tags sync newly put on customers (SOP's 高意向 hook). */
-export interface TagsAddedHook {
-  tagsAdded(added: ReadonlyArray<{ externalUserid: string; tagName: string }>): Promise<void>;
 }
 
 /** An add or edit event with the contact as WeCom answered for it. */
@@ -146,7 +140,8 @@ export class ContactBatchWriter {
       clock: Clock;
       logger: Logger;
       insights: DerivedRefresher;
-      tags?: TagsAddedHook | undefined;
+      /** told, after the write committed, which tags sync newly put on customers */
+      tagsAdded?: TagsAddedHook | undefined;
       batch?: { maxBatch?: number; concurrency?: number; lingerMs?: number } | undefined;
     },
   ) {
@@ -223,7 +218,7 @@ export class ContactBatchWriter {
       ...new Set([...items.map((i) => i.event.UserID), ...relations.map((r) => r.userid)]),
     ].filter((u) => !this.#knownStaff.has(u));
 
-    const added = await db.transaction().execute(async (tx) => {
+    const loggedTags = await db.transaction().execute(async (tx) => {
       await ensureStaff(tx, staff);
       await upsertContacts(tx, contacts, now);
       await upsertRelations(tx, relations, now);
@@ -239,23 +234,11 @@ export class ContactBatchWriter {
       }
       await appendTimeline(tx, [...entries.values()]);
       await this.deps.insights.refreshDerived([...byCustomer.keys()], tx);
-      return changes.added;
+      return tagEntries;
     });
     for (const u of staff) this.#knownStaff.add(u);
     for (const [ext, seq] of writtenSeq) this.#order.written(ext, seq);
-    const after = this.#tagsAdded(added);
+    const after = tellTagsAdded(this.deps.tagsAdded, loggedTags, this.deps.logger);
     return items.map(() => after);
-  }
-
-  /** Never throws: the tags are stored, and the scheduled SOP scans find what a lost hook missed. */
-  async #tagsAdded(added: readonly TagChange[]): Promise<void> {
-    if (!added.length || !this.deps.tags) return;
-    try {
-      await this.deps.tags.tagsAdded(
-        added.map((c) => ({ externalUserid: c.externalUserid, tagName: c.tagName ?? c.tagId })),
-      );
-    } catch (err) {
-      this.deps.logger.warn({ err }, 'tags-added hook failed after contact sync');
-    }
   }
 }

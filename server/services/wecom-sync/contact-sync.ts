@@ -7,12 +7,8 @@ import { ensureCustomerStubs } from '../../repositories/customers.js';
 import { getSetting } from '../../repositories/settings.js';
 import { appendTimeline } from '../../repositories/timeline.js';
 import type { ContactEvent } from '../../wecom/callback-events.js';
-import {
-  ContactBatchWriter,
-  type ContactDetail,
-  type DerivedRefresher,
-  type TagsAddedHook,
-} from './contact-batch.js';
+import type { TagsAddedHook } from '../customers/tag-timeline.js';
+import { ContactBatchWriter, type ContactDetail, type DerivedRefresher } from './contact-batch.js';
 import type { SyncWeComApi } from './wecom-port.js';
 import { DEFAULT_WELCOME_TEMPLATE, renderTemplate, WELCOME_TEMPLATE_KEY } from './welcome-text.js';
 
@@ -55,7 +51,7 @@ interface Deps {
   insights: DerivedRefresher;
   channels?: ChannelHooks;
   /** the SOP engine's hook for tags sync newly added */
-  tags?: TagsAddedHook;
+  tagsAdded?: TagsAddedHook;
   /** micro-batching of contact writes (tests widen the window to force events together) */
   batch?: { maxBatch?: number; concurrency?: number; lingerMs?: number };
 }
