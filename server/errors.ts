@@ -32,6 +32,11 @@ export class AppError extends Error {
   }
 }
 
+/** The body every error answers with: `{ error: { code, message, issues? } }`. */
+export function errorBody(err: AppError) {
+  return { error: { code: err.code, message: err.message, ...(err.issues ? { issues: err.issues } : {}) } };
+}
+
 export const notFound = (what: string) => new AppError('not_found', `${what} not found`);
 export const forbidden = (message = 'not allowed') => new AppError('forbidden', message);
 export const unavailable = (message: string) => new AppError('unavailable', message);

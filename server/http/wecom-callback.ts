@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
-import { AppError, ERROR_STATUS } from '../errors.js';
+import { AppError, ERROR_STATUS, errorBody } from '../errors.js';
 import type { Services } from '../services/container.js';
 import { verifyAndDecrypt } from '../wecom/callback-crypto.js';
 import { parseCallbackMessage, parseEnvelope } from '../wecom/callback-events.js';
@@ -80,26 +80,12 @@ export function wecomCallbackHandler(ctx: AppContext, services: Services) {
   }
 
   function fail(res: ServerResponse, err: unknown) {
-    if (err instanceof AppError) {
-      counter.inc({ result: err.code });
-      if (err.code !== 'unavailable')
-        logger.warn({ code: err.code, reason: err.message }, 'callback refused');
-      answer(
-        res,
-        ERROR_STATUS[err.code],
-        'application/json',
-        JSON.stringify({ error: { code: err.code, message: err.message } }),
-      );
-      return;
-    }
-    counter.inc({ result: 'error' });
-    logger.error({ err }, 'callback failed');
-    answer(
-      res,
-      500,
-      'application/json',
-      JSON.stringify({ error: { code: 'internal', message: 'internal error' } }),
-    );
+    const known = err instanceof AppError ? err : new AppError('internal', 'internal error');
+    counter.inc({ result: err instanceof AppError ? err.code : 'error' });
+    if (!(err instanceof AppError)) logger.error({ err }, 'callback failed');
+    else if (err.code !== 'unavailable')
+      logger.warn({ code: err.code, reason: err.message }, 'callback refused');
+    answer(res, ERROR_STATUS[known.code], 'application/json', JSON.stringify(errorBody(known)));
   }
 
   return (req: IncomingMessage, res: ServerResponse): boolean => {

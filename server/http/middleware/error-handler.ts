@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { ZodError } from 'zod';
-import { AppError, ERROR_STATUS } from '../../errors.js';
+import { AppError, ERROR_STATUS, errorBody } from '../../errors.js';
 import type { Logger } from '../../infra/logger.js';
 
 export function zodIssues(error: ZodError) {
@@ -16,9 +16,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     if (res.headersSent) return;
     if (err instanceof AppError) {
-      res.status(ERROR_STATUS[err.code]).json({
-        error: { code: err.code, message: err.message, ...(err.issues ? { issues: err.issues } : {}) },
-      });
+      res.status(ERROR_STATUS[err.code]).json(errorBody(err));
       return;
     }
     if (err instanceof ZodError) {
