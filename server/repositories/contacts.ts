@@ -222,8 +222,7 @@ export async function replaceRelationTags(
     select c.*, t.name as tag_name, g.name as group_name
     from (select 'removed' as change, * from removed union all select 'added' as change, * from added) c
     left join tags t on t.tag_id = c.tag_id
-    left join tag_groups g on g.group_id = t.group_id
-    `.execute(db);
+    left join tag_groups g on g.group_id = t.group_id`.execute(db);
   const toChange = (r: (typeof rows)[number]): TagChange => ({
     externalUserid: r.external_userid,
     userid: r.userid,
