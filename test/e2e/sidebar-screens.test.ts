@@ -419,6 +419,8 @@ describe.skipIf(!hasChromium)('sidebar in Chromium', () => {
     // skip with a reason: the task leaves the open list
     await card.getByRole('button', { name: '跳过' }).click();
     await page.getByRole('button', { name: '客户近期已沟通' }).click();
+    await page.getByRole('heading', { name: '跳过这条任务' }).waitFor();
+    await shot(page, 'sidebar-skip-sheet-360');
     await page.getByRole('button', { name: '确认跳过' }).click();
     await page.getByText('已跳过').first().waitFor();
     await ctx.close();
