@@ -579,6 +579,54 @@ describe('rate limiting', () => {
     });
   });
 
+  it('under load a process leases slots in blocks: far fewer Redis calls, and Redis counts every slot', async () => {
+    const limiter = new RateLimiter({ redis, keyPrefix: prefix, scope: 'lease' });
+    const rules = [{ bucket: 'api:lease', limit: 8_000, windowMs: 60_000 }]; // blocks of up to 40
+    const monitor = await redis.monitor();
+    let calls = 0;
+    monitor.on('monitor', (_time: string, args: string[]) => {
+      if (/^eval/i.test(args[0] ?? '') && args.some((a) => a.includes(`${prefix}:wecom:rl:lease`))) calls++;
+    });
+    await Promise.all(Array.from({ length: 500 }, () => limiter.acquire(rules)));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    monitor.disconnect();
+    const keys = await redis.keys(`${prefix}:wecom:rl:lease:*`);
+    const counted = (await redis.mget(...keys)).reduce((sum, v) => sum + Number(v ?? 0), 0);
+    expect(counted).toBeGreaterThanOrEqual(500);
+    expect(counted).toBeLessThanOrEqual(500 + 40);
+    expect(calls).toBeGreaterThan(0);
+    expect(calls).toBeLessThan(40);
+
+    // a small limit is never leased: one Redis call per slot, as the tests above rely on
+    const small = [{ bucket: 'api:lease-small', limit: 100, windowMs: 60_000 }];
+    for (let i = 0; i < 5; i++) await limiter.acquire(small);
+    expect(
+      Number(await redis.get((await redis.keys(`${prefix}:wecom:rl:lease:api:lease-small:*`))[0]!)),
+    ).toBe(5);
+  });
+
+  it('leases never take more than the limit: every slot is used, and the one after them waits', async () => {
+    let now = 1_700_000_040_000; // a minute boundary
+    const slept: number[] = [];
+    const limiter = new RateLimiter({
+      redis,
+      keyPrefix: prefix,
+      scope: 'lease-full',
+      now: () => now,
+      sleep: async (ms) => {
+        slept.push(ms);
+        now += ms;
+      },
+      random: () => 0,
+    });
+    const rules = [{ bucket: 'api:full', limit: 2_000, windowMs: 60_000 }]; // blocks of up to 10
+    for (let i = 0; i < 2_000; i++) expect(await limiter.acquire(rules)).toBe(0);
+    expect(slept).toEqual([]);
+    const [key] = await redis.keys(`${prefix}:wecom:rl:lease-full:*`);
+    expect(Number(await redis.get(key!))).toBe(2_000);
+    expect(await limiter.acquire(rules)).toBeGreaterThan(0);
+  });
+
   it('app messages to one recipient are held below 30/min', async () => {
     let now = 1_700_000_040_000; // a minute boundary
     const slept: number[] = [];
