@@ -1,6 +1,7 @@
-import axios, { type AxiosInstance } from 'axios';
 import type { Redis } from 'ioredis';
+import { Agent, type Dispatcher, EnvHttpProxyAgent, request } from 'undici';
 import type { Logger } from '../infra/logger.js';
+import { CoarseDeadlines } from './deadlines.js';
 import { WeComApiError, WeComNotStaffError, WeComTransportError } from './errors.js';
 import {
   DEFAULT_RATE_LIMITS,
@@ -86,6 +87,19 @@ interface CallOptions {
   maxRetries?: number;
 }
 
+/**
+ * The HTTP client: undici's keep-alive pools. A deployment that reaches WeCom through a proxy (a
+ * fixed outbound IP for WeCom's trusted-IP list) sets HTTPS_PROXY / HTTP_PROXY (and NO_PROXY).
+ */
+function dispatcherFor(timeoutMs: number, env: NodeJS.ProcessEnv = process.env): Dispatcher {
+  const options = { connect: { timeout: timeoutMs } };
+  const proxied = ['http_proxy', 'https_proxy'].some((name) => env[name] || env[name.toUpperCase()]);
+  return proxied ? new EnvHttpProxyAgent(options) : new Agent(options);
+}
+
+const GET_HEADERS = { accept: 'application/json' };
+const POST_HEADERS = { accept: 'application/json', 'content-type': 'application/json' };
+
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 function unixSeconds(t: number | Date): number {
@@ -117,7 +131,7 @@ export class WeComClient {
   readonly agentId: number;
   readonly #secret: string;
   readonly #apiBase: () => string;
-  readonly #http: AxiosInstance;
+  readonly #http: Dispatcher;
   readonly #log: Logger;
   readonly #tokens: TokenCache;
   readonly #limiter: RateLimiter;
@@ -125,6 +139,7 @@ export class WeComClient {
   readonly #sleep: (ms: number) => Promise<void>;
   readonly #random: () => number;
   readonly #timeoutMs: number;
+  readonly #deadlines = new CoarseDeadlines();
   readonly #retry: Required<WeComRetryOptions>;
   readonly #slots: { accessToken: string; jsapiTicket: string; agentTicket: string };
 
@@ -136,14 +151,7 @@ export class WeComClient {
     this.#apiBase =
       typeof base === 'function' ? () => base().replace(/\/+$/, '') : () => base.replace(/\/+$/, '');
     this.#timeoutMs = options.timeoutMs ?? 10_000;
-    this.#http = axios.create({
-      timeout: this.#timeoutMs,
-      maxRedirects: 0,
-      validateStatus: () => true,
-      responseType: 'text',
-      transformResponse: [(data: unknown) => data],
-      headers: { accept: 'application/json' },
-    });
+    this.#http = dispatcherFor(this.#timeoutMs);
     this.#log = options.logger.child({ component: 'wecom' });
     this.#sleep = options.sleep ?? realSleep;
     this.#random = options.random ?? Math.random;
@@ -569,23 +577,26 @@ export class WeComClient {
     const method = options.method ?? 'POST';
     const qs = params.toString();
     let status: number;
-    let text: unknown;
+    let text: string;
     try {
-      const res = await this.#http.request({
+      const res = await request(`${this.#apiBase()}/cgi-bin/${api}${qs ? `?${qs}` : ''}`, {
         method,
-        url: `${this.#apiBase()}/cgi-bin/${api}${qs ? `?${qs}` : ''}`,
-        // axios' timeout is a socket-idle timer; this is a hard deadline for a trickling answer
-        signal: AbortSignal.timeout(this.#timeoutMs + 1_000),
-        ...(method === 'POST' ? { data: options.body ?? {} } : {}),
+        dispatcher: this.#http,
+        headers: method === 'POST' ? POST_HEADERS : GET_HEADERS,
+        ...(method === 'POST' ? { body: JSON.stringify(options.body ?? {}) } : {}),
+        headersTimeout: this.#timeoutMs,
+        bodyTimeout: this.#timeoutMs,
+        // the two timeouts above reset on every chunk; this is a hard deadline for a trickling answer
+        signal: this.#deadlines.signal(this.#timeoutMs + 1_000),
       });
-      status = res.status;
-      text = res.data;
+      status = res.statusCode;
+      text = await res.body.text();
     } catch (err) {
       throw transportError(api, err, this.#timeoutMs);
     }
     let parsed: unknown;
     try {
-      parsed = typeof text === 'string' && text !== '' ? JSON.parse(text) : undefined;
+      parsed = text !== '' ? JSON.parse(text) : undefined;
     } catch {
       parsed = undefined;
     }
@@ -626,15 +637,25 @@ function contactWayFields(input: ContactWayUpdate) {
 }
 
 /** Axios errors carry the request URL (with the token): keep only a code and a plain message. */
+const TIMEOUT_CODES = new Set([
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_ABORTED',
+  'ETIMEDOUT',
+]);
+
 function transportError(api: string, err: unknown, timeoutMs: number): WeComTransportError {
-  if (axios.isAxiosError(err)) {
-    const code = err.code;
-    if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || code === 'ERR_CANCELED') {
-      return new WeComTransportError(api, `no answer within ${timeoutMs} ms`, { timedOut: true, code });
-    }
-    return new WeComTransportError(api, `request failed (${code ?? 'network error'})`, {
+  const e = err as { code?: unknown; name?: unknown; cause?: { code?: unknown } } | undefined;
+  const code =
+    typeof e?.code === 'string' ? e.code : typeof e?.cause?.code === 'string' ? e.cause.code : undefined;
+  if ((code && TIMEOUT_CODES.has(code)) || e?.name === 'TimeoutError' || e?.name === 'AbortError') {
+    return new WeComTransportError(api, `no answer within ${timeoutMs} ms`, {
+      timedOut: true,
       ...(code ? { code } : {}),
     });
   }
-  return new WeComTransportError(api, 'request failed');
+  return new WeComTransportError(api, `request failed (${code ?? 'network error'})`, {
+    ...(code ? { code } : {}),
+  });
 }
