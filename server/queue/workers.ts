@@ -60,16 +60,21 @@ export function startWorkers(options: {
         const name = job.name as JobName;
         const definition = jobCatalogue[name];
         if (!definition) throw new UnrecoverableError(`unknown job ${job.name}`);
-        const log = options.logger.child({ job: job.name, jobId: job.id, attempt: job.attemptsMade + 1 });
+        // a child logger costs a little, and most jobs never log: made on first use
+        let log: Logger | undefined;
+        const jobLog = () =>
+          (log ??= options.logger.child({ job: job.name, jobId: job.id, attempt: job.attemptsMade + 1 }));
         try {
           return await handlers[name]!(definition.schema.parse(job.data), {
             jobId: job.id!,
             attempt: job.attemptsMade + 1,
-            log,
+            get log() {
+              return jobLog();
+            },
           });
         } catch (err) {
           if (isPermanent(err)) {
-            log.warn({ err }, 'job failed permanently');
+            jobLog().warn({ err }, 'job failed permanently');
             throw new UnrecoverableError(err instanceof Error ? err.message : String(err));
           }
           throw err;

@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shanghaiDay } from '../../server/services/sop/time.js';
 import {
@@ -334,9 +333,17 @@ describe('channel CRUD through WeCom contact ways', () => {
 
 describe('channel tags and the SOP engine', () => {
   it('a channel tag the high-intent rule watches gets the customer evaluated soon', async () => {
-    // the default rule watches 高意向; point it at this channel's tag for the test
-    await sql`UPDATE sop_rules SET params = jsonb_set(params, '{tagName}', '"包裹卡"')
-      WHERE trigger = 'high_intent'`.execute(db());
+    // the default rule watches 高意向; point it at this channel's tag for the test (through the
+    // API, which is also what tells the engine's cached watch list)
+    const { rules } = (await api('boss', 'GET', '/api/sop-rules')).body as {
+      rules: { id: number; trigger: string }[];
+    };
+    const highIntent = rules.find((r) => r.trigger === 'high_intent')!;
+    const watch = async (tagName: string) => {
+      const res = await api('boss', 'PUT', `/api/sop-rules/${highIntent.id}`, { params: { tagName } });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+    };
+    await watch('包裹卡');
     try {
       const res = await api('boss', 'POST', '/api/channels', {
         name: '包裹卡',
@@ -359,8 +366,7 @@ describe('channel tags and the SOP engine', () => {
       );
       expect(evaluations).toHaveLength(1);
     } finally {
-      await sql`UPDATE sop_rules SET params = jsonb_set(params, '{tagName}', '"高意向"')
-        WHERE trigger = 'high_intent'`.execute(db());
+      await watch('高意向');
     }
   });
 });

@@ -10,11 +10,20 @@ import {
 } from './definitions.js';
 
 /**
+ * How long a change's refresh trusts the thresholds it last read. The setting is edited by hand
+ * and rarely, while refreshes run with every batch of contact events or ingest; the nightly
+ * recompute of everybody always reads it afresh.
+ */
+const THRESHOLDS_TTL_MS = 30_000;
+
+/**
  * Keeps each customer's derived values (lifecycle stage, RFM segment, intent score) current:
  * for the customers a change touched, inside that change's transaction, and nightly for
  * everybody (job `customers.refresh-derived`), because time alone moves customers between stages.
  */
 export class CustomerInsights {
+  #recent: { value: CustomerThresholds; until: number } | undefined;
+
   constructor(private readonly deps: { db: Db; clock: Clock }) {}
 
   /** The `customer.thresholds` setting over the defaults in code; an invalid setting is ignored. */
@@ -30,16 +39,22 @@ export class CustomerInsights {
     if (externalUserids.length === 0) return 0;
     return refreshDerived(db, {
       now: this.deps.clock.now(),
-      thresholds: await this.thresholds(db),
+      thresholds: await this.#recentThresholds(db),
       externalUserids,
     });
   }
 
   /** For every customer, in one statement. Returns how many changed. */
   async refreshAllDerived(): Promise<number> {
-    return refreshDerived(this.deps.db, {
-      now: this.deps.clock.now(),
-      thresholds: await this.thresholds(),
-    });
+    const thresholds = await this.thresholds();
+    this.#recent = { value: thresholds, until: Date.now() + THRESHOLDS_TTL_MS };
+    return refreshDerived(this.deps.db, { now: this.deps.clock.now(), thresholds });
+  }
+
+  async #recentThresholds(db: Db): Promise<CustomerThresholds> {
+    if (this.#recent && this.#recent.until > Date.now()) return this.#recent.value;
+    const value = await this.thresholds(db);
+    this.#recent = { value, until: Date.now() + THRESHOLDS_TTL_MS };
+    return value;
   }
 }

@@ -82,11 +82,7 @@ export class SopEngine {
    */
   async onTagsAdded(added: ReadonlyArray<{ externalUserid: string; tagName: string }>): Promise<void> {
     if (!added.length) return;
-    const watched = new Set(
-      (await this.deps.rules.enabled('high_intent')).flatMap((r) =>
-        r.trigger === 'high_intent' ? [r.params.tagName] : [],
-      ),
-    );
+    const watched = await this.deps.rules.watchedTagNames();
     const customers = [...new Set(added.filter((a) => watched.has(a.tagName)).map((a) => a.externalUserid))];
     if (customers.length) await this.deps.jobs.evaluateCustomers(customers);
   }

@@ -49,8 +49,19 @@ function validate(input: unknown): SopRuleDraft {
 
 const objectBody = z.record(z.string(), z.unknown());
 
+/**
+ * How long the tag names high_intent rules watch are trusted once read. They are asked for after
+ * every batch of synced contacts; a rule changed here is seen at once, one changed by another
+ * process within this time.
+ */
+const WATCHED_TAGS_TTL_MS = 10_000;
+
 /** SOP rules: validated with shared/sop.ts, stored in sop_rules, scheduled per rule. */
 export class SopRules {
+  #watched: { names: ReadonlySet<string>; until: number } | undefined;
+  /** bumped by every change, so a read that raced a change is not kept */
+  #generation = 0;
+
   constructor(private readonly deps: { db: Db; clock: Clock; schedules: RuleSchedules; logger: Logger }) {}
 
   async list(): Promise<SopRule[]> {
@@ -61,6 +72,19 @@ export class SopRules {
     return (await listRuleRows(this.deps.db, { trigger, enabled: true })).map(toRule);
   }
 
+  /** The tag names enabled high_intent rules watch (cached, see WATCHED_TAGS_TTL_MS). */
+  async watchedTagNames(): Promise<ReadonlySet<string>> {
+    if (this.#watched && this.#watched.until > Date.now()) return this.#watched.names;
+    const generation = this.#generation;
+    const names = new Set(
+      (await this.enabled('high_intent')).flatMap((r) =>
+        r.trigger === 'high_intent' ? [r.params.tagName] : [],
+      ),
+    );
+    if (generation === this.#generation) this.#watched = { names, until: Date.now() + WATCHED_TAGS_TTL_MS };
+    return names;
+  }
+
   async get(id: number): Promise<SopRule> {
     const row = Number.isSafeInteger(id) ? await findRuleRow(this.deps.db, id) : undefined;
     if (!row) throw notFound('SOP rule');
@@ -69,6 +93,7 @@ export class SopRules {
 
   async create(input: unknown): Promise<SopRule> {
     const rule = toRule(await insertRule(this.deps.db, validate(input), this.deps.clock.now()));
+    this.#forgetWatched();
     await this.#schedule(rule);
     return rule;
   }
@@ -95,6 +120,7 @@ export class SopRules {
     const row = await updateRule(this.deps.db, id, validate(merged), this.deps.clock.now());
     if (!row) throw notFound('SOP rule');
     const rule = toRule(row);
+    this.#forgetWatched();
     await this.#schedule(rule);
     return rule;
   }
@@ -112,6 +138,11 @@ export class SopRules {
     }
     for (const [id, pattern] of wanted) await this.deps.schedules.upsert(id, pattern);
     return { upserted: wanted.size, removed };
+  }
+
+  #forgetWatched(): void {
+    this.#generation += 1;
+    this.#watched = undefined;
   }
 
   async #schedule(rule: SopRule): Promise<void> {
