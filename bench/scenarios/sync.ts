@@ -14,6 +14,10 @@ const STAFF = 20;
 /** the bare worker runs as wide as the sync queue's workers */
 const WORKER_CONCURRENCY = QUEUE_CONCURRENCY.sync;
 
+function cpuPerJobUs(usage: NodeJS.CpuUsage): number {
+  return (usage.user + usage.system) / EVENTS;
+}
+
 async function waitUntil(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
@@ -85,9 +89,11 @@ export function syncScenario(): Scenario {
         );
         await bareQueue.addBulk(externalIds.map((id) => ({ name: 'upsert', data: { id } })));
         let started = Date.now();
+        let cpuBefore = process.cpuUsage();
         void bareWorker.run();
         await waitUntil(async () => bareDone >= EVENTS, 300_000);
         const bareSeconds = (Date.now() - started) / 1000;
+        const bareCpuUs = cpuPerJobUs(process.cpuUsage(cpuBefore));
         await bareWorker.close();
         await bareQueue.obliterate({ force: true });
         await bareQueue.close();
@@ -111,6 +117,7 @@ export function syncScenario(): Scenario {
           events.map((data, i) => ({ data, options: { jobId: `bench-${iteration}-${i}` } })),
         );
         started = Date.now();
+        cpuBefore = process.cpuUsage();
         await syncQueue.resume();
         // completed jobs are trimmed (removeOnComplete), so wait for the queue to empty instead
         await waitUntil(async () => {
@@ -118,6 +125,7 @@ export function syncScenario(): Scenario {
           return (c.waiting ?? 0) + (c.active ?? 0) + (c.delayed ?? 0) + (c.prioritized ?? 0) === 0;
         }, 600_000);
         const eventSeconds = (Date.now() - started) / 1000;
+        const eventCpuUs = cpuPerJobUs(process.cpuUsage(cpuBefore));
         const failed = await syncQueue.getFailedCount();
         if (failed) throw new Error(`${failed} contact-event jobs failed`);
 
@@ -138,6 +146,20 @@ export function syncScenario(): Scenario {
             unit: 'events/s',
             better: 'higher',
             baseline: 'bare upsert worker jobs/s',
+          },
+          {
+            // the worker runs in this process: its CPU (user + system) per job explains the ratio
+            name: 'bare worker CPU per job',
+            value: bareCpuUs,
+            unit: 'µs',
+            better: 'lower',
+          },
+          {
+            name: 'sync worker CPU per event',
+            value: eventCpuUs,
+            unit: 'µs',
+            better: 'lower',
+            baseline: 'bare worker CPU per job',
           },
           {
             name: 'initial sync customers/s',

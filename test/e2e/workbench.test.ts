@@ -438,7 +438,8 @@ describe('supervisor', () => {
         const page = await context.newPage();
         await page.goto(`${publicUrl}/workbench/sop`);
         await page.locator('[data-test="rule-results"]').getByText('优惠券到期提醒').first().waitFor();
-        expect(await page.locator('[data-test="variant-comparison"]').innerText()).toContain('样本不足');
+        // the tables render one after the other: wait for this one's rows, not just the page's
+        await page.locator('[data-test="variant-comparison"]').getByText('样本不足').first().waitFor();
         await shoot(page, `sop-${label}`);
 
         await page.goto(`${publicUrl}/workbench/growth`);
