@@ -163,7 +163,10 @@ export class RateLimiter {
     return this.#acquireOne(rules);
   }
 
-  /** A slot from this process' lease on `rules`, renewed with one Redis call when spent; false when WeCom's limits leave no room for a block. */
+  /**
+   * A slot from this process' lease on `rules`, renewed with one Redis call when spent; false when
+   * the limits leave no room for a block (the caller then takes a single slot, waiting if need be).
+   */
   async #fromLease(rules: readonly RateRule[], ceiling: number): Promise<boolean> {
     const key = rules.map((r) => `${r.bucket}/${r.windowMs}/${r.limit}`).join(' ');
     let lease = this.#leases.get(key);
