@@ -40,7 +40,8 @@ export function syncScenario(): Scenario {
   return {
     name: 'sync',
     description: `${EVENTS.toLocaleString()} add_external_contact events processed, and an initial sync of ${INITIAL.toLocaleString()} customers, on PostgreSQL`,
-    runs: Number(process.env.BENCH_RUNS ?? 2),
+    // three, so the median is not the mean of a cold run (JIT, pools) and a warm one
+    runs: Number(process.env.BENCH_RUNS ?? 3),
     async setup() {
       sim = await startSimulatorProcess(BENCH_WECOM);
       client = new SimulatorClient(sim.url);
