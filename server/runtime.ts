@@ -98,6 +98,7 @@ export async function startRuntime(config: AppConfig, options: RuntimeOptions = 
     };
 
     const services = createServices(ctx);
+    cleanups.push(() => services.wecom.close());
     if (demo) {
       await seedSimulator(demo.control, ctx.clock.now());
       await seedDemoDatabase({ db: ctx.db, clock: ctx.clock, logger, services });

@@ -35,7 +35,7 @@ export function createServices(ctx: AppContext) {
   const { db, clock, logger } = ctx;
   const customerInsights = new CustomerInsights({ db: ctx.db, clock: ctx.clock });
   // contact sync, sidebar tag edits and channel codes tell the SOP engine which tags they added
-  // (it decides which matter: one rules read per call)
+  // (it decides which matter, from the watched tag names it keeps for a few seconds)
   const tagsAdded: TagsAddedHook = (added) => sop.engine.onTagsAdded(added);
   const channels = new ChannelService({ db, clock, logger, wecom, tagsAdded });
   const contactSync = new ContactSyncService({

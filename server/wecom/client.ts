@@ -183,6 +183,11 @@ export class WeComClient {
     };
   }
 
+  /** Closes the kept-alive connections (at shutdown). */
+  close(): Promise<void> {
+    return this.#http.close();
+  }
+
   // ---- credentials ----------------------------------------------------------------------------
 
   /** The shared access token, fetched by exactly one caller across processes when missing. */
