@@ -1,5 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
@@ -20,7 +19,6 @@ import { type SimApp, startSimApp } from '../support/sim-app.js';
  */
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const DIST = path.join(ROOT, 'sidebar/dist');
 const ARTIFACTS = path.join(ROOT, 'test-artifacts');
 const SLOW = 120_000;
 const DESKTOP = { width: 1280, height: 900 };
@@ -32,28 +30,6 @@ let browser: Browser;
 let publicUrl: string;
 const cookies: Record<string, string> = {};
 const pageErrors: string[] = [];
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-function buildSidebarIfStale() {
-  let built = 0;
-  try {
-    built = statSync(path.join(DIST, 'index.html')).mtimeMs;
-  } catch {}
-  const sources = Math.max(
-    newestMtime(path.join(ROOT, 'sidebar/src')),
-    newestMtime(path.join(ROOT, 'shared')),
-  );
-  if (built > sources) return;
-  execFileSync('npx', ['vite', 'build', '--config', 'sidebar/vite.config.ts'], { cwd: ROOT, stdio: 'pipe' });
-}
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -110,7 +86,6 @@ async function choose(page: Page, select: string, options: string[]) {
 }
 
 beforeAll(async () => {
-  buildSidebarIfStale();
   mkdirSync(ARTIFACTS, { recursive: true });
   const port = await freePort();
   publicUrl = `http://localhost:${port}`;

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
@@ -32,12 +31,6 @@ describe.skipIf(!existsSync(CHROMIUM))('the /demo chat window', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    if (!existsSync(path.join(ROOT, 'sidebar/dist/demo.html'))) {
-      execFileSync('npx', ['vite', 'build', '--config', 'sidebar/vite.config.ts'], {
-        cwd: ROOT,
-        stdio: 'ignore',
-      });
-    }
     const port = await freePort();
     const publicUrl = `http://127.0.0.1:${port}`;
     app = await startTestApp({ config: { demo: true, port, publicUrl, publicOrigin: publicUrl } });

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
@@ -103,22 +102,7 @@ describe.skipIf(!hasChromium)('sidebar in Chromium', () => {
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
-    // the server serves sidebar/dist: build it first (the app looks for it when it starts)
-    execFileSync(
-      process.execPath,
-      [
-        path.join(ROOT, 'node_modules/vite/bin/vite.js'),
-        'build',
-        '--config',
-        'sidebar/vite.config.ts',
-        '--logLevel',
-        'warn',
-      ],
-      {
-        cwd: ROOT,
-        stdio: 'inherit',
-      },
-    );
+    // the server serves sidebar/dist (built by the global setup)
     expect(existsSync(path.join(ROOT, 'sidebar/dist/index.html'))).toBe(true);
 
     // PUBLIC_URL must be the page's own origin, or the server refuses the browser's mutations

@@ -1,5 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
@@ -38,34 +37,6 @@ const cookies: Record<string, string> = {};
 /** uncaught errors and console errors of every page the test opened */
 const pageErrors: string[] = [];
 const customers: Record<string, string> = {};
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-/** Builds the sidebar when sidebar/dist is missing or older than its sources. */
-function buildSidebarIfStale() {
-  const built = (() => {
-    try {
-      return statSync(path.join(DIST, 'index.html')).mtimeMs;
-    } catch {
-      return 0;
-    }
-  })();
-  const sources = Math.max(
-    newestMtime(path.join(ROOT, 'sidebar/src')),
-    newestMtime(path.join(ROOT, 'shared')),
-    statSync(path.join(ROOT, 'sidebar/index.html')).mtimeMs,
-    statSync(path.join(ROOT, 'sidebar/vite.config.ts')).mtimeMs,
-  );
-  if (built > sources) return;
-  execFileSync('npx', ['vite', 'build', '--config', 'sidebar/vite.config.ts'], { cwd: ROOT, stdio: 'pipe' });
-}
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -139,7 +110,6 @@ async function shoot(page: Page, name: string) {
 }
 
 beforeAll(async () => {
-  buildSidebarIfStale();
   mkdirSync(ARTIFACTS, { recursive: true });
   const port = await freePort();
   publicUrl = `http://localhost:${port}`;

@@ -9,6 +9,7 @@ import { PGlitePool } from '../../server/db/pglite-pool.js';
 import type { Database } from '../../server/db/schema.js';
 import { startLocalRedis } from '../../server/infra/local-redis.js';
 import { createLogger } from '../../server/infra/logger.js';
+import { buildSidebarIfStale } from './sidebar-build.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -29,8 +30,12 @@ async function buildPgliteTemplate(dir: string): Promise<string> {
   return file;
 }
 
-/** One redis-server for the whole run (no persistence); each test isolates itself by key prefix. */
+/**
+ * One redis-server for the whole run (no persistence); each test isolates itself by key prefix.
+ * The sidebar is built here, once, for the browser tests that serve it.
+ */
 export default async function setup(project: TestProject) {
+  buildSidebarIfStale();
   const dir = mkdtempSync(path.join(tmpdir(), 'scrm-suite-'));
   const [redis, template] = await Promise.all([
     startLocalRedis({ logger: createLogger({ level: 'silent' }) }),
