@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -6,6 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { type Browser, chromium } from 'playwright-core';
 import { createSessionStore, SESSION_COOKIE } from '../../server/http/middleware/session.js';
 import { parseIngestBatch } from '../../server/services/ingest/validate.js';
+import { buildSidebar } from '../../test/support/sidebar-build.js';
 import type { Figure, Scenario } from '../harness.js';
 import { startBenchApp } from '../support.js';
 
@@ -155,18 +155,7 @@ export function sidebarScenario(): Scenario {
     async setup() {
       if (!existsSync(CHROMIUM))
         throw new Error(`${CHROMIUM} not found (apt-get install chromium, or set CHROMIUM_PATH)`);
-      execFileSync(
-        process.execPath,
-        [
-          path.join(ROOT, 'node_modules/vite/bin/vite.js'),
-          'build',
-          '--config',
-          'sidebar/vite.config.ts',
-          '--logLevel',
-          'warn',
-        ],
-        { cwd: ROOT, stdio: 'inherit' },
-      );
+      buildSidebar();
       writeFileSync(
         path.join(DIST, BLANK),
         '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>blank</title></head><body><main id="ready">ok</main></body></html>',

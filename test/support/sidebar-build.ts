@@ -20,15 +20,8 @@ function newestMtime(p: string): number {
   return Math.max(0, ...readdirSync(p).map((name) => newestMtime(path.join(p, name))));
 }
 
-/**
- * Builds sidebar/dist when it is missing or older than its sources. Runs once, in the global setup,
- * before any test file: a build empties dist first, so a file building it while another served
- * pages from it left that other file's browser with 404s.
- */
-export function buildSidebarIfStale(): void {
-  const built = statSync(DIST_INDEX, { throwIfNoEntry: false })?.mtimeMs ?? 0;
-  const sources = Math.max(...SOURCES.map((p) => newestMtime(path.join(ROOT, p))));
-  if (built > sources) return;
+/** Builds sidebar/dist (vite build), as `npm run build:sidebar` does. */
+export function buildSidebar(): void {
   execFileSync(
     process.execPath,
     [
@@ -41,4 +34,15 @@ export function buildSidebarIfStale(): void {
     ],
     { cwd: ROOT, stdio: 'inherit' },
   );
+}
+
+/**
+ * Builds sidebar/dist when it is missing or older than its sources. Runs once, in the global setup,
+ * before any test file: a build empties dist first, so a file building it while another served
+ * pages from it left that other file's browser with 404s.
+ */
+export function buildSidebarIfStale(): void {
+  const built = statSync(DIST_INDEX, { throwIfNoEntry: false })?.mtimeMs ?? 0;
+  const sources = Math.max(...SOURCES.map((p) => newestMtime(path.join(ROOT, p))));
+  if (built <= sources) buildSidebar();
 }
