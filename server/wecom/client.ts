@@ -641,7 +641,7 @@ function contactWayFields(input: ContactWayUpdate) {
   };
 }
 
-/** Axios errors carry the request URL (with the token): keep only a code and a plain message. */
+/** undici's timeouts, and an abort by the hard deadline */
 const TIMEOUT_CODES = new Set([
   'UND_ERR_HEADERS_TIMEOUT',
   'UND_ERR_BODY_TIMEOUT',
@@ -650,6 +650,7 @@ const TIMEOUT_CODES = new Set([
   'ETIMEDOUT',
 ]);
 
+/** A failed request's error may carry its URL (with the token): keep only a code and a plain message. */
 function transportError(api: string, err: unknown, timeoutMs: number): WeComTransportError {
   const e = err as { code?: unknown; name?: unknown; cause?: { code?: unknown } } | undefined;
   const code =

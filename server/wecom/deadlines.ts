@@ -14,19 +14,17 @@ export class CoarseDeadlines {
   /** A signal aborted (with a TimeoutError) no earlier than `ms` from now. */
   signal(ms: number): AbortSignal {
     const slot = Math.ceil((Date.now() + ms) / this.granularityMs);
-    let controller = this.#controllers.get(slot);
-    if (!controller) {
-      const created = new AbortController();
-      controller = created;
-      // every request in flight listens on it: not a leak
-      setMaxListeners(0, created.signal);
-      this.#controllers.set(slot, created);
-      const fire = () => {
-        this.#controllers.delete(slot);
-        created.abort(new DOMException('the hard deadline passed', 'TimeoutError'));
-      };
-      setTimeout(fire, Math.max(0, slot * this.granularityMs - Date.now())).unref();
-    }
+    const existing = this.#controllers.get(slot);
+    if (existing) return existing.signal;
+    const controller = new AbortController();
+    // every request in flight listens on it: not a leak
+    setMaxListeners(0, controller.signal);
+    this.#controllers.set(slot, controller);
+    const fire = () => {
+      this.#controllers.delete(slot);
+      controller.abort(new DOMException('the hard deadline passed', 'TimeoutError'));
+    };
+    setTimeout(fire, Math.max(0, slot * this.granularityMs - Date.now())).unref();
     return controller.signal;
   }
 }
