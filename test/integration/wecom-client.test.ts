@@ -531,31 +531,37 @@ describe('typed methods against the simulator', () => {
   });
 });
 
-describe('rate limiting', () => {
-  it('the N+1st acquisition within a window waits for the window to slide', async () => {
-    let now = 1_700_000_040_000; // a multiple of the 1 s window
-    const slept: number[] = [];
-    const limiter = new RateLimiter({
-      redis,
-      keyPrefix: prefix,
-      scope: 'unit',
-      now: () => now,
-      sleep: async (ms) => {
-        slept.push(ms);
-        now += ms;
+/** A clock that moves only when slept on, so what a limiter waited is exactly what it slept. */
+function sleepingClock(start: number) {
+  const clock = {
+    time: start,
+    slept: [] as number[],
+    options: {
+      now: () => clock.time,
+      sleep: async (ms: number) => {
+        clock.slept.push(ms);
+        clock.time += ms;
       },
       random: () => 0,
-    });
+    },
+  };
+  return clock;
+}
+
+describe('rate limiting', () => {
+  it('the N+1st acquisition within a window waits for the window to slide', async () => {
+    const clock = sleepingClock(1_700_000_040_000); // a multiple of the 1 s window
+    const limiter = new RateLimiter({ redis, keyPrefix: prefix, scope: 'unit', ...clock.options });
     const rule = { bucket: 'api:x', limit: 3, windowMs: 1000 };
     for (let i = 0; i < 3; i++) expect(await limiter.acquire([rule])).toBe(0);
-    expect(slept).toEqual([]);
+    expect(clock.slept).toEqual([]);
 
-    const start = now;
+    const start = clock.time;
     const waited = await limiter.acquire([rule]);
     // a burst of 3 at t=0 still counts 3 × (1 − f) at f into the next window: room at f = 1/3
     expect(waited).toBeGreaterThanOrEqual(1000);
     expect(waited).toBeLessThanOrEqual(1400);
-    expect(now - start).toBe(waited);
+    expect(clock.time - start).toBe(waited);
 
     // another bucket is independent
     expect(await limiter.acquire([{ ...rule, bucket: 'api:y' }])).toBe(0);
@@ -606,37 +612,21 @@ describe('rate limiting', () => {
   });
 
   it('leases never take more than the limit: every slot is used, and the one after them waits', async () => {
-    let now = 1_700_000_040_000; // a minute boundary
-    const slept: number[] = [];
-    const limiter = new RateLimiter({
-      redis,
-      keyPrefix: prefix,
-      scope: 'lease-full',
-      now: () => now,
-      sleep: async (ms) => {
-        slept.push(ms);
-        now += ms;
-      },
-      random: () => 0,
-    });
+    const clock = sleepingClock(1_700_000_040_000); // a minute boundary
+    const limiter = new RateLimiter({ redis, keyPrefix: prefix, scope: 'lease-full', ...clock.options });
     const rules = [{ bucket: 'api:full', limit: 2_000, windowMs: 60_000 }]; // blocks of up to 10
     for (let i = 0; i < 2_000; i++) expect(await limiter.acquire(rules)).toBe(0);
-    expect(slept).toEqual([]);
+    expect(clock.slept).toEqual([]);
     const [key] = await redis.keys(`${prefix}:wecom:rl:lease-full:*`);
     expect(Number(await redis.get(key!))).toBe(2_000);
     expect(await limiter.acquire(rules)).toBeGreaterThan(0);
   });
 
   it('app messages to one recipient are held below 30/min', async () => {
-    let now = 1_700_000_040_000; // a minute boundary
-    const slept: number[] = [];
+    const clock = sleepingClock(1_700_000_040_000); // a minute boundary
+    const { slept } = clock;
     const client = makeClient({
-      now: () => now,
-      sleep: async (ms) => {
-        slept.push(ms);
-        now += ms;
-      },
-      random: () => 0,
+      ...clock.options,
       rateLimits: { appMessagesPerRecipientPerMinute: 2 },
     });
     const send = (touser: string[]) =>
