@@ -80,12 +80,13 @@ export function wecomCallbackHandler(ctx: AppContext, services: Services) {
   }
 
   function fail(res: ServerResponse, err: unknown) {
-    const known = err instanceof AppError ? err : new AppError('internal', 'internal error');
-    counter.inc({ result: err instanceof AppError ? err.code : 'error' });
-    if (!(err instanceof AppError)) logger.error({ err }, 'callback failed');
-    else if (err.code !== 'unavailable')
-      logger.warn({ code: err.code, reason: err.message }, 'callback refused');
-    answer(res, ERROR_STATUS[known.code], 'application/json', JSON.stringify(errorBody(known)));
+    const refusal = err instanceof AppError ? err : undefined;
+    counter.inc({ result: refusal?.code ?? 'error' });
+    if (!refusal) logger.error({ err }, 'callback failed');
+    else if (refusal.code !== 'unavailable')
+      logger.warn({ code: refusal.code, reason: refusal.message }, 'callback refused');
+    const shown = refusal ?? new AppError('internal', 'internal error');
+    answer(res, ERROR_STATUS[shown.code], 'application/json', JSON.stringify(errorBody(shown)));
   }
 
   return (req: IncomingMessage, res: ServerResponse): boolean => {

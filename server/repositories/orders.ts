@@ -39,8 +39,8 @@ const iso = (d: Date | null) => (d === null ? null : d.toISOString());
 
 /**
  * One statement: a multi-row upsert of `orders`, the `lines` of the orders it inserts, and the
- * timeline entries of every order it writes — `order_paid` (data: orderId, amountFen, itemCount,
- * the lines sent with it) and, once refunded, `order_refunded` (orderId, amountFen); a cancelled
+ * timeline entries of every order it writes — `order_paid` (data: orderId, amountFen, and itemCount:
+ * how many lines were sent with it) and, once refunded, `order_refunded` (orderId, amountFen); a cancelled
  * order has none. Keys name the occurrence (`order_paid:<orderId>`), so a re-sent order adds no
  * entry. A re-sent order rewrites its row only when something changed (that is what `updated`
  * counts); its customer stays the one it was first reported for, and its lines are left to
