@@ -28,13 +28,15 @@ import {
 export const CAP_LOCK_KEY = 7_305_297_001;
 
 /**
- * Takes the cap lock in a task-creating transaction. JIT compilation is switched off for it:
- * the statement's cost estimate trips PostgreSQL's JIT threshold, and compiling takes longer
- * than running it (PGlite has no JIT; the setting is harmless there).
+ * Takes the cap lock in a task-creating transaction, with two settings for the transaction: JIT
+ * off (the statement's cost estimate trips PostgreSQL's JIT threshold, and compiling takes longer
+ * than running it), and room for a bulk scan's sorts and hashes in memory (at the default 4 MB, a
+ * scan creating 100,000 tasks sorted on disk three times). One round trip; PGlite has no JIT, and
+ * the setting is harmless there.
  */
 export async function lockForTaskCreation(trx: Db): Promise<void> {
-  await sql`SET LOCAL jit = off`.execute(trx);
-  await sql`SELECT pg_advisory_xact_lock(${CAP_LOCK_KEY}::bigint)`.execute(trx);
+  await sql`SELECT set_config('jit', 'off', true), set_config('work_mem', '64MB', true),
+    pg_advisory_xact_lock(${CAP_LOCK_KEY}::bigint)`.execute(trx);
 }
 
 export async function loadPressure(db: Db): Promise<SopPressure> {

@@ -26,15 +26,15 @@ export function pickVariant(ruleId: number, externalUserid: string, weights: rea
   return weights.length - 1;
 }
 
-/** The variant index as SQL, for a customer id expression. */
+/**
+ * The variant index as SQL, for a customer id expression: width_bucket over the cumulative weights
+ * places the bucket with one md5 per row (a CASE would repeat the hash in every arm).
+ */
 export function variantSql(ruleId: number, externalUserid: RawBuilder<unknown>, weights: readonly number[]) {
   if (weights.length <= 1) return sql<number>`0`;
   const total = weights.reduce((a, b) => a + b, 0);
   const bucket = sql`(('x' || lpad(substr(md5(${sql.lit(`${ruleId}:`)} || ${externalUserid}), 1, 8), 16, '0'))::bit(64)::bigint % ${sql.lit(total)})`;
   let upper = 0;
-  const arms = weights.slice(0, -1).map((w, i) => {
-    upper += w;
-    return sql`WHEN ${bucket} < ${sql.lit(upper)} THEN ${sql.lit(i)}`;
-  });
-  return sql<number>`(CASE ${sql.join(arms, sql` `)} ELSE ${sql.lit(weights.length - 1)} END)`;
+  const bounds = weights.slice(0, -1).map((w) => (upper += w));
+  return sql<number>`width_bucket(${bucket}, ${sql.raw(`'{${bounds.join(',')}}'::bigint[]`)})`;
 }

@@ -37,6 +37,8 @@ export const churnRisk: TriggerDefinition<'churn_risk'> = {
     const silentBefore = ago(p.silentDays);
     const silentSince = ago(p.silentDays + p.catchUpDays);
     const streakSince = shanghaiDayStart(addDays(shanghaiDay(now), -p.memberCenterStreakDays));
+    const watchedSince =
+      p.memberCenterStreakDays > 0 && streakSince < previousSince ? streakSince : previousSince;
     const only = customers ? sql`AND c.external_userid = ANY(${customers}::text[])` : sql``;
 
     const dropped = sql`(
@@ -73,6 +75,9 @@ export const churnRisk: TriggerDefinition<'churn_risk'> = {
         WHERE c.order_count > 0
           AND c.total_spent_fen / c.order_count >= ${p.minAovFen}::bigint
           AND c.last_order_at <= ${lapseBefore}::timestamptz AND c.last_order_at > ${lapseSince}::timestamptz
+          -- both ways need an interaction inside their windows: most lapsed customers are dropped
+          -- here, off the index entry, before any look at their behaviour
+          AND c.last_interaction_at > ${watchedSince}::timestamptz
           AND (s.dropped OR ${streak})
           ${only}
         UNION ALL
