@@ -116,6 +116,8 @@ export const faultInput = z.object({
   path: z.string().min(1),
   errcode: z.number().int(),
   count: z.number().int().min(1).default(1),
+  /** let this many calls through first (a failure in the middle of paging) */
+  after: z.number().int().min(0).default(0),
   errmsg: z.string().optional(),
   /** answer with this HTTP status (and no WeCom JSON) instead */
   httpStatus: z.number().int().min(100).max(599).optional(),

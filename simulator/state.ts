@@ -85,6 +85,8 @@ export interface DeliveryRecord {
 export interface Fault {
   errcode: number;
   remaining: number;
+  /** calls still let through before this fault answers */
+  after: number;
   errmsg?: string;
   httpStatus?: number;
   delayMs?: number;
@@ -160,6 +162,10 @@ export class SimulatorState {
     const queue = this.faults.get(path);
     const fault = queue?.[0];
     if (!queue || !fault) return undefined;
+    if (fault.after > 0) {
+      fault.after -= 1;
+      return undefined;
+    }
     fault.remaining -= 1;
     if (fault.remaining <= 0) queue.shift();
     if (queue.length === 0) this.faults.delete(path);

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, Migrator, PostgresDialect } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Logger } from '../infra/logger.js';
 import { migrations } from './migrations/index.js';
@@ -62,4 +62,14 @@ export async function migrateToLatest(db: Db, logger?: Logger): Promise<string[]
   for (const name of applied) logger?.info({ migration: name }, 'migration applied');
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return applied;
+}
+
+/**
+ * Lets the current transaction commit without waiting for its WAL to reach the disk. For work
+ * that is redone after a crash anyway: a crash of PostgreSQL can lose such commits from the last
+ * moments, always a suffix of them (the WAL replays in order), and the next ordinary commit makes
+ * every earlier one durable.
+ */
+export async function commitWithoutWaitingForDisk(trx: Db): Promise<void> {
+  await sql`SELECT set_config('synchronous_commit', 'off', true)`.execute(trx);
 }

@@ -541,6 +541,40 @@ describe('initial sync', () => {
       .executeTakeFirstOrThrow();
     expect(Number(again.n)).toBe(250);
   });
+
+  it('resumes a run that failed midway after the last page it wrote, counting every customer once', async () => {
+    const { fullSync } = app.runtime.services;
+    await app.sim.addStaff({ userid: 'zhaoliu', name: '赵六', hasContactPermission: true });
+    await app.sim.generateCustomers({ count: 350, userids: ['zhaoliu'], tag_ids: [] });
+    const pageCalls = async () => (await app.sim.counters()).calls['externalcontact/batch/get_by_user'] ?? 0;
+    let before = await pageCalls();
+    const complete = await fullSync.run('resume-complete');
+    const pages = (await pageCalls()) - before;
+    expect(pages).toBeGreaterThanOrEqual(4);
+
+    // the third page request fails for good (not retried): the run stops with some pages written
+    await app.sim.injectFault({ path: 'externalcontact/batch/get_by_user', errcode: 60011, after: 2 });
+    await expect(fullSync.run('resume-interrupted')).rejects.toMatchObject({ errcode: 60011 });
+    const saved = await db()
+      .selectFrom('settings')
+      .select('value')
+      .where('key', '=', 'wecom.sync.progress')
+      .executeTakeFirstOrThrow();
+    const written = (saved.value as { customers: number }).customers;
+    expect(written).toBeGreaterThan(0);
+
+    // the retry (same run id) fetches only what was not written, and counts each customer once
+    before = await pageCalls();
+    const resumed = await fullSync.run('resume-interrupted');
+    expect((await pageCalls()) - before).toBeLessThan(pages);
+    expect(resumed.customers).toBe(complete.customers);
+    const relations = await db()
+      .selectFrom('follow_relations')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('userid', '=', 'zhaoliu')
+      .executeTakeFirstOrThrow();
+    expect(Number(relations.n)).toBe(350);
+  });
 });
 
 describe('the welcome message under load', () => {

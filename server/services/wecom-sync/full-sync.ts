@@ -1,4 +1,4 @@
-import type { Db } from '../../db/database.js';
+import { commitWithoutWaitingForDisk, type Db } from '../../db/database.js';
 import type { Clock } from '../../infra/clock.js';
 import type { Logger } from '../../infra/logger.js';
 import {
@@ -10,7 +10,7 @@ import {
   upsertContacts,
   upsertRelations,
 } from '../../repositories/contacts.js';
-import { deleteSetting, getSetting, putSetting } from '../../repositories/settings.js';
+import { deleteSetting, getSetting, putSetting, recordSyncLane } from '../../repositories/settings.js';
 import type { GroupSyncService } from './group-sync.js';
 import { toContactSnapshot, toRelationSnapshot } from './snapshots.js';
 import type { TagCatalogueService } from './tag-catalogue.js';
@@ -87,16 +87,28 @@ export class FullSyncService {
     await this.#syncStaff(userids);
 
     if (progress.phase === 'customers') {
-      // the follow-user list keeps its order between runs, so lane i always gets the same staff
-      await Promise.all(
+      // the row each page's transaction records its lane's position in
+      await putSetting(db, PROGRESS_KEY, progress, this.deps.clock.now());
+      // the follow-user list keeps its order between runs, so lane i always gets the same staff;
+      // when a lane fails the others stop after the page in hand, so nothing of this run is still
+      // writing when it fails and its retry starts
+      let failed = false;
+      const lanes = await Promise.allSettled(
         progress.lanes.map(async (lane, i) => {
           const staff = userids.filter((_u, j) => j % LANES === i);
-          for (; lane.chunk * USERIDS_PER_CALL < staff.length; lane.chunk++, lane.cursor = null) {
-            const chunk = staff.slice(lane.chunk * USERIDS_PER_CALL, (lane.chunk + 1) * USERIDS_PER_CALL);
-            await this.#syncChunk(chunk, lane, progress);
+          try {
+            for (; lane.chunk * USERIDS_PER_CALL < staff.length; lane.chunk++, lane.cursor = null) {
+              const chunk = staff.slice(lane.chunk * USERIDS_PER_CALL, (lane.chunk + 1) * USERIDS_PER_CALL);
+              if (failed || !(await this.#syncChunk(chunk, i, progress, () => failed))) return;
+            }
+          } catch (err) {
+            failed = true;
+            throw err;
           }
         }),
       );
+      const failure = lanes.find((l) => l.status === 'rejected');
+      if (failure) throw failure.reason;
       progress.phase = 'groups';
       await putSetting(db, PROGRESS_KEY, progress, this.deps.clock.now());
     }
@@ -139,9 +151,18 @@ export class FullSyncService {
     }
   }
 
-  /** Pages through one chunk of staff; the next page is fetched while the current one is written. */
-  async #syncChunk(useridList: string[], lane: LaneProgress, progress: Progress): Promise<void> {
+  /**
+   * Pages through one chunk of staff; the next page is fetched while the current one is written.
+   * Answers false when it stopped early because `stopped()` said so.
+   */
+  async #syncChunk(
+    useridList: string[],
+    laneIndex: number,
+    progress: Progress,
+    stopped: () => boolean,
+  ): Promise<boolean> {
     const { wecom, logger } = this.deps;
+    const lane = progress.lanes[laneIndex]!;
     const fetchPage = (cursor: string | null) =>
       wecom.batchGetByUser({ useridList, limit: PAGE_LIMIT, ...(cursor ? { cursor } : {}) });
     let next: Promise<Page> | undefined = fetchPage(lane.cursor);
@@ -150,17 +171,27 @@ export class FullSyncService {
       next = page.next_cursor ? fetchPage(page.next_cursor) : undefined;
       // don't leave a rejected prefetch unobserved if writing this page throws
       next?.catch(() => undefined);
-      await this.#writePage(page);
-      progress.customers += page.external_contact_list?.length ?? 0;
-      lane.cursor = page.next_cursor || null;
-      await putSetting(this.deps.db, PROGRESS_KEY, progress, this.deps.clock.now());
+      const cursor = page.next_cursor || null;
+      const customers = page.external_contact_list?.length ?? 0;
+      // after a chunk's last page, a resumed run starts at the next chunk
+      const position = cursor ? { chunk: lane.chunk, cursor } : { chunk: lane.chunk + 1, cursor: null };
+      await this.#writePage(page, { lane: laneIndex, position, customers });
+      progress.customers += customers;
+      lane.cursor = cursor;
+      if (next && stopped()) return false;
     }
     logger.info({ staff: useridList.length, customers: progress.customers }, 'full sync: staff chunk done');
+    return true;
   }
 
-  async #writePage(page: Page): Promise<void> {
+  /**
+   * One page and the progress past it, in one transaction that does not wait for the disk: a crash
+   * of PostgreSQL can lose the last few pages, never a page without the progress past it, so the
+   * retried job redoes them. The run's final bookkeeping commits normally, which makes every page
+   * before it durable before the job counts as done.
+   */
+  async #writePage(page: Page, done: Parameters<typeof recordSyncLane>[2]): Promise<void> {
     const list = page.external_contact_list ?? [];
-    if (!list.length) return;
     const now = this.deps.clock.now();
     const relations = list.map((item) =>
       toRelationSnapshot(item.external_contact.external_userid, item.follow_info, now),
@@ -177,9 +208,12 @@ export class FullSyncService {
       });
     }
     await this.deps.db.transaction().execute(async (tx) => {
+      await commitWithoutWaitingForDisk(tx);
       await upsertContacts(tx, [...contacts.values()], now);
       await upsertRelations(tx, relations, now);
       await replaceRelationTags(tx, relations);
+      // last: the progress row stays locked until commit, and the lanes share it
+      await recordSyncLane(tx, PROGRESS_KEY, done, now);
     });
   }
 }
