@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
 import { flaggedFilter } from './customer-flags.js';
+import { tasksCreatedBetween } from './sop-tasks.js';
 
 /*
  * The acquisition, target, customer and content report queries. Each figure is defined in
@@ -179,7 +180,7 @@ export async function monthActuals(
       SELECT t.userid, count(*)::int AS tasks_assigned,
         count(*) FILTER (WHERE t.sent_at IS NOT NULL)::int AS tasks_sent
       FROM sop_tasks t
-      WHERE t.created_at >= ${start} AND t.created_at < ${end} AND ${keep('t.external_userid')}
+      WHERE ${tasksCreatedBetween('t', start, end)} AND ${keep('t.external_userid')}
       GROUP BY GROUPING SETS ((t.userid), ())
     ),
     who AS (

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
+import { tasksCreatedBetween } from './sop-tasks.js';
 
 /*
  * Report queries. Each figure is defined in services/sop/reports/definitions.ts; the comments
@@ -37,7 +38,7 @@ export async function taskDays(db: Db, r: Range, now: Date): Promise<TaskDayRow[
         OR (t.sent_at IS NULL AND t.status IN ('pending', 'expired') AND t.due_at < ${now}::timestamptz))::int AS overdue,
       count(*) FILTER (WHERE t.status = 'skipped')::int AS skipped
     FROM sop_tasks t LEFT JOIN staff st ON st.userid = t.userid
-    WHERE t.created_at >= ${r.from}::timestamptz AND t.created_at < ${r.toEnd}::timestamptz
+    WHERE ${tasksCreatedBetween('t', r.from, r.toEnd)}
     GROUP BY 1, 2, 3
     ORDER BY 1, 2`.execute(db);
   return rows;
@@ -64,8 +65,8 @@ export async function sopVariants(db: Db, r: Range): Promise<SopVariantRow[]> {
         count(*) FILTER (WHERE sent_at IS NOT NULL)::int AS sent,
         count(*) FILTER (WHERE sent_at IS NOT NULL AND converted_order_id IS NOT NULL)::int AS converted,
         coalesce(sum(revenue_fen) FILTER (WHERE sent_at IS NOT NULL AND converted_order_id IS NOT NULL), 0)::bigint AS revenue_fen
-      FROM sop_tasks
-      WHERE created_at >= ${r.from}::timestamptz AND created_at < ${r.toEnd}::timestamptz
+      FROM sop_tasks t
+      WHERE ${tasksCreatedBetween('t', r.from, r.toEnd)}
       GROUP BY 1, 2
     ),
     skips AS (

@@ -7,6 +7,7 @@ import * as m0006 from './0006_ingest_write_path.js';
 import * as m0007 from './0007_sop_task_creation.js';
 import * as m0009 from './0009_contact_sync_write_path.js';
 import * as m0010 from './0010_task_created_from_tasks.js';
+import * as m0011 from './0011_tasks_created_through_rules.js';
 
 /** Versioned migrations, applied in name order. Add a file and list it here. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '0007_sop_task_creation': m0007,
   '0009_contact_sync_write_path': m0009,
   '0010_task_created_from_tasks': m0010,
+  '0011_tasks_created_through_rules': m0011,
 };

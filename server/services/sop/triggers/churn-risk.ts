@@ -1,8 +1,12 @@
 import { sql } from 'kysely';
-import { addDays, DAY_MS, SHANGHAI_TZ, shanghaiDay, shanghaiDayStart } from '../time.js';
+import { addDays, DAY_MS, shanghaiDay, shanghaiDayStart } from '../time.js';
 import type { TriggerDefinition } from './index.js';
 
-const TZ = sql.lit(SHANGHAI_TZ);
+/**
+ * Shanghai wall time by its fixed offset (see ../time.ts): the same days as the named zone, at a
+ * third of the cost per row — this scan formats a day for thousands of rows.
+ */
+const TZ = sql`INTERVAL '+08:00'`;
 
 /**
  * 流失召回, two ways in (one task per customer and scan; the lapse wins when both apply):
@@ -36,7 +40,8 @@ export const churnRisk: TriggerDefinition<'churn_risk'> = {
     const previousSince = ago(2 * p.interactionWindowDays);
     const silentBefore = ago(p.silentDays);
     const silentSince = ago(p.silentDays + p.catchUpDays);
-    const streakSince = shanghaiDayStart(addDays(shanghaiDay(now), -p.memberCenterStreakDays));
+    const today = shanghaiDay(now);
+    const streakSince = shanghaiDayStart(addDays(today, -p.memberCenterStreakDays));
     const watchedSince =
       p.memberCenterStreakDays > 0 && streakSince < previousSince ? streakSince : previousSince;
     const only = customers ? sql`AND c.external_userid = ANY(${customers}::text[])` : sql``;
@@ -48,23 +53,24 @@ export const churnRisk: TriggerDefinition<'churn_risk'> = {
       FROM behavior_events e
       WHERE e.external_userid = c.external_userid
         AND e.occurred_at > ${previousSince}::timestamptz AND e.occurred_at <= ${now}::timestamptz)`;
-    // consecutive days: within a run of days, day minus its row number is constant
+    // consecutive days, from one aggregate: bit k of the mask is a visit k days before today; the
+    // window holds days 0…N, so a run of N ends today (bits 0…N-1) or yesterday (bits 1…N)
+    const run = (1n << BigInt(p.memberCenterStreakDays)) - 1n;
     const streak =
       p.memberCenterStreakDays > 0
-        ? sql`(c.last_interaction_at > ${streakSince}::timestamptz AND EXISTS (
-            SELECT 1 FROM (
-              SELECT d - (row_number() OVER (ORDER BY d))::int AS run
-              FROM (SELECT DISTINCT (e.occurred_at AT TIME ZONE ${TZ})::date AS d
-                FROM behavior_events e
-                WHERE e.external_userid = c.external_userid AND e.kind = 'member_center_visit'
-                  AND e.occurred_at > ${streakSince}::timestamptz AND e.occurred_at <= ${now}::timestamptz) days
-            ) runs GROUP BY run HAVING count(*) >= ${p.memberCenterStreakDays}::int))`
+        ? sql`(c.last_interaction_at > ${streakSince}::timestamptz AND (
+            SELECT v.mask & ${sql.lit(run)}::bigint = ${sql.lit(run)}::bigint
+              OR (v.mask >> 1) & ${sql.lit(run)}::bigint = ${sql.lit(run)}::bigint
+            FROM (SELECT bit_or(1::bigint << (${today}::date - (e.occurred_at AT TIME ZONE ${TZ})::date)) AS mask
+              FROM behavior_events e
+              WHERE e.external_userid = c.external_userid AND e.kind = 'member_center_visit'
+                AND e.occurred_at > ${streakSince}::timestamptz AND e.occurred_at <= ${now}::timestamptz) v))`
         : sql`false`;
 
+    // the lapse wins when both apply: an anti-join against the few lapses, not a sort of the lot
     return sql`
-      SELECT DISTINCT ON (external_userid) external_userid, window_key, reason
-      FROM (
-        SELECT c.external_userid, 1 AS priority,
+      WITH lapse AS (
+        SELECT c.external_userid,
           'lapse:' || to_char(c.last_order_at AT TIME ZONE ${TZ}, 'YYYY-MM-DD') AS window_key,
           CASE WHEN s.dropped THEN 'interaction_drop' ELSE 'member_center_streak' END AS reason
         FROM customers c
@@ -80,15 +86,16 @@ export const churnRisk: TriggerDefinition<'churn_risk'> = {
           AND c.last_interaction_at > ${watchedSince}::timestamptz
           AND (s.dropped OR ${streak})
           ${only}
-        UNION ALL
-        SELECT c.external_userid, 2 AS priority,
-          'silent:' || to_char(c.last_interaction_at AT TIME ZONE ${TZ}, 'YYYY-MM-DD') AS window_key,
-          'silent' AS reason
-        FROM customers c
-        WHERE c.last_interaction_at <= ${silentBefore}::timestamptz
-          AND c.last_interaction_at > ${silentSince}::timestamptz
-          ${only}
-      ) x
-      ORDER BY external_userid, priority`;
+      )
+      SELECT external_userid, window_key, reason FROM lapse
+      UNION ALL
+      SELECT c.external_userid,
+        'silent:' || to_char(c.last_interaction_at AT TIME ZONE ${TZ}, 'YYYY-MM-DD') AS window_key,
+        'silent' AS reason
+      FROM customers c
+      WHERE c.last_interaction_at <= ${silentBefore}::timestamptz
+        AND c.last_interaction_at > ${silentSince}::timestamptz
+        ${only}
+        AND NOT EXISTS (SELECT 1 FROM lapse l WHERE l.external_userid = c.external_userid)`;
   },
 };
