@@ -18,6 +18,15 @@ afterAll(async () => {
 });
 
 const db = () => app.runtime.ctx.db;
+/** Rows a salesperson holds in a per-relation table. */
+const countOf = async (table: 'follow_relations' | 'customer_tags', userid: string) => {
+  const row = await db()
+    .selectFrom(table)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('userid', '=', userid)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+};
 const timelineKinds = async (externalUserid: string) =>
   (
     await db()
@@ -514,18 +523,8 @@ describe('initial sync', () => {
       .where('userid', '=', 'wangwu')
       .executeTakeFirstOrThrow();
     expect(staff).toMatchObject({ name: '王五', has_contact_permission: true });
-    const relations = await db()
-      .selectFrom('follow_relations')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('userid', '=', 'wangwu')
-      .executeTakeFirstOrThrow();
-    expect(Number(relations.n)).toBe(250);
-    const tagged = await db()
-      .selectFrom('customer_tags')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('userid', '=', 'wangwu')
-      .executeTakeFirstOrThrow();
-    expect(Number(tagged.n)).toBe(250);
+    expect(await countOf('follow_relations', 'wangwu')).toBe(250);
+    expect(await countOf('customer_tags', 'wangwu')).toBe(250);
     const group = await db()
       .selectFrom('group_chats')
       .select('name')
@@ -534,12 +533,7 @@ describe('initial sync', () => {
     expect(group).toBeDefined();
     // a second run changes nothing and duplicates nothing
     await app.runtime.services.fullSync.run('test-run-2');
-    const again = await db()
-      .selectFrom('follow_relations')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('userid', '=', 'wangwu')
-      .executeTakeFirstOrThrow();
-    expect(Number(again.n)).toBe(250);
+    expect(await countOf('follow_relations', 'wangwu')).toBe(250);
   });
 
   it('resumes a run that failed midway after the last page it wrote, counting every customer once', async () => {
@@ -568,12 +562,7 @@ describe('initial sync', () => {
     const resumed = await fullSync.run('resume-interrupted');
     expect((await pageCalls()) - before).toBeLessThan(pages);
     expect(resumed.customers).toBe(complete.customers);
-    const relations = await db()
-      .selectFrom('follow_relations')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('userid', '=', 'zhaoliu')
-      .executeTakeFirstOrThrow();
-    expect(Number(relations.n)).toBe(350);
+    expect(await countOf('follow_relations', 'zhaoliu')).toBe(350);
   });
 });
 
