@@ -111,6 +111,11 @@ export const highIntentParamsSchema = z.strictObject({
   conversionDays,
 });
 
+/** The longest churn interaction window: two of them fit the per-customer activity summary. */
+export const MAX_INTERACTION_WINDOW_DAYS = 31;
+/** How many days of behaviour each customer's activity summary keeps (repositories/customer-activity.ts). */
+export const ACTIVITY_HORIZON_DAYS = 2 * MAX_INTERACTION_WINDOW_DAYS;
+
 export const churnRiskParamsSchema = z.strictObject({
   /** high value: historic AOV (total spent / paid orders) at least this, in fen (¥800) */
   minAovFen: z.number().int().min(0).default(80_000),
@@ -118,8 +123,11 @@ export const churnRiskParamsSchema = z.strictObject({
   noOrderDays: days.default(30),
   /** … watched for this many days after crossing that line (one recall per lapse) */
   watchDays: days.default(30),
-  /** interaction (behaviour events) of the last N days against the N days before … */
-  interactionWindowDays: days.default(14),
+  /**
+   * interaction (behaviour events) of the last N Asia/Shanghai days, today included, against the N
+   * days before … (whole days: customers keep a per-day summary, ACTIVITY_HORIZON_DAYS long)
+   */
+  interactionWindowDays: z.number().int().min(1).max(MAX_INTERACTION_WINDOW_DAYS).default(14),
   /** … fell by at least this percentage */
   minDropPercent: z.number().int().min(1).max(100).default(80),
   /** or: visited the member center on this many consecutive days (0 = off) */

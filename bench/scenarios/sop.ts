@@ -6,6 +6,7 @@ import pg from 'pg';
 import { type DatabaseHandle, type Db, migrateToLatest, openDatabase } from '../../server/db/database.js';
 import { fixedClock } from '../../server/infra/clock.js';
 import { createLogger } from '../../server/infra/logger.js';
+import { refreshActivity } from '../../server/repositories/customer-activity.js';
 import { taskCreationStatement, taskSelectionStatement } from '../../server/repositories/sop-tasks.js';
 import { scanInput } from '../../server/services/sop/engine.js';
 import { loadPressure, lockForTaskCreation } from '../../server/services/sop/pressure.js';
@@ -109,6 +110,8 @@ const seedStatements = (n: number) => {
       FROM (SELECT external_userid, max(occurred_at) AS last_at FROM behavior_events GROUP BY 1) e
       WHERE e.external_userid = c.external_userid`,
     ],
+    // what ingest keeps per customer from the events (the churn scan reads it from an index)
+    ['customer activity', { execute: (db: Db) => refreshActivity(db, { now: NOW }) }],
     [
       'lifecycle',
       sql`UPDATE customers SET lifecycle_stage = CASE

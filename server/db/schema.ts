@@ -38,6 +38,10 @@ export interface CustomersTable {
   first_order_at: Timestamp | null;
   last_order_at: Timestamp | null;
   last_interaction_at: Timestamp | null;
+  /** behaviour per Asia/Shanghai day, for the churn scan (repositories/customer-activity.ts) */
+  activity_days: string[] | null;
+  activity_counts: number[] | null;
+  member_center_days: string[] | null;
   lifecycle_stage: Generated<LifecycleStage>;
   rfm_segment: string | null;
   intent_score: Generated<number>;

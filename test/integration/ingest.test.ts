@@ -1,4 +1,5 @@
 import { QueueEvents } from 'bullmq';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signIngestBody } from '../../server/http/middleware/ingest-signature.js';
 import { fixedClock } from '../../server/infra/clock.js';
@@ -11,6 +12,7 @@ import {
   orderStats,
   rfmSegment,
 } from '../../server/services/customers/definitions.js';
+import { shanghaiDay } from '../../server/services/sop/time.js';
 import type { ApiError } from '../../shared/api.js';
 import type { IngestResult } from '../../shared/ingest.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
@@ -335,6 +337,48 @@ describe('signed ingest of orders, events and coupons', () => {
       .execute();
     expect(seen).toEqual([{ name: '王小姐', total_spent_fen: 8_800, order_id: 'a5-o1' }]);
     expect((await timelineOf('a5-wm-unknown')).map((t) => t.kind)).toEqual(['order_paid', 'behavior']);
+  });
+
+  it('keeps each customer’s behaviour per Shanghai day for the churn scan, through re-sent and late events', async () => {
+    const activity = async (id: string) => {
+      const { rows } = await sql<{ days: string[] | null; counts: number[] | null; visits: string[] | null }>`
+        SELECT activity_days::text[] AS days, activity_counts AS counts, member_center_days::text[] AS visits
+        FROM customers WHERE external_userid = ${id}`.execute(db());
+      return rows[0];
+    };
+    const event = (eventId: string, kind: string, at: string) => ({
+      eventId,
+      externalUserId: 'a7-wm',
+      kind,
+      occurredAt: at,
+    });
+    const day = (at: string) => shanghaiDay(new Date(at));
+    const [today, twoDaysAgo, tenDaysAgo, old] = [
+      ago(MIN),
+      ago(2 * DAY_MS),
+      ago(10 * DAY_MS),
+      ago(70 * DAY_MS),
+    ];
+    await ingest('events', [
+      event('a7-e1', 'product_view', today),
+      event('a7-e2', 'member_center_visit', twoDaysAgo),
+      event('a7-e3', 'product_view', twoDaysAgo),
+      // beyond the 62 days kept before the newest event
+      event('a7-e4', 'product_view', old),
+    ]);
+    expect(await activity('a7-wm')).toEqual({
+      days: [day(twoDaysAgo), day(today)],
+      counts: [2, 3],
+      visits: [day(twoDaysAgo)],
+    });
+
+    // re-sent: counted once; arriving late: lands on its own day
+    await ingest('events', [event('a7-e1', 'product_view', today), event('a7-e5', 'search', tenDaysAgo)]);
+    expect(await activity('a7-wm')).toEqual({
+      days: [day(tenDaysAgo), day(twoDaysAgo), day(today)],
+      counts: [1, 3, 4],
+      visits: [day(twoDaysAgo)],
+    });
   });
 });
 

@@ -3,6 +3,7 @@ import { migrateToLatest, openDatabase } from '../../server/db/database.js';
 import type { FollowStatus } from '../../server/db/schema.js';
 import { fixedClock } from '../../server/infra/clock.js';
 import { createLogger } from '../../server/infra/logger.js';
+import { refreshActivity } from '../../server/repositories/customer-activity.js';
 import { SopEngine } from '../../server/services/sop/engine.js';
 import { noJobs, type RuleSchedules, type SopJobs } from '../../server/services/sop/ports.js';
 import { SopRules } from '../../server/services/sop/rules.js';
@@ -95,11 +96,19 @@ export async function openSopDb(start: Date, options: { jobs?: SopJobs } = {}) {
         .insertInto('follow_relations')
         .values({ external_userid: id, userid: staff, added_at: addedAt, status })
         .execute(),
-    event: (id: string, kind: string, at: Date, eventId = `${id}-${kind}-${at.getTime()}-${Math.random()}`) =>
-      db
+    /** a stored behaviour event, with the customer's activity summary refreshed as ingest does */
+    event: async (
+      id: string,
+      kind: string,
+      at: Date,
+      eventId = `${id}-${kind}-${at.getTime()}-${Math.random()}`,
+    ) => {
+      await db
         .insertInto('behavior_events')
         .values({ event_id: eventId, external_userid: id, kind, occurred_at: at, data: '{}' })
-        .execute(),
+        .execute();
+      await refreshActivity(db, { now: clock.now(), externalUserids: [id] });
+    },
     order: (
       id: string,
       orderId: string,

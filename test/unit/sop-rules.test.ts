@@ -76,6 +76,17 @@ describe('SOP rules', () => {
       issues({ trigger: 'high_intent', name: 'n', variants: [{ template: 'x' }], schedule: 'every day' }),
     ).toEqual(['schedule: must be a 5-field cron pattern, e.g. "0 10 * * *"']);
     expect(issues({ trigger: 'nope', name: 'n', variants: [{ template: 'x' }] })[0]).toMatch(/^trigger: /);
+    // churn windows are whole days, two of them within the 62 days each customer's activity keeps
+    const churn = (interactionWindowDays: number) =>
+      issues({
+        trigger: 'churn_risk',
+        name: 'n',
+        variants: [{ template: 'x' }],
+        params: { interactionWindowDays },
+      });
+    expect(churn(31)).toEqual([]);
+    expect(churn(32)[0]).toMatch(/^params\.interactionWindowDays: /);
+    expect(churn(1.5)[0]).toMatch(/^params\.interactionWindowDays: /);
   });
 
   it('merges updates key by key, keeps the job schedulers in step', async () => {

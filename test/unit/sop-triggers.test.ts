@@ -85,6 +85,14 @@ describe('churn_risk', () => {
     for (let i = 0; i < 10; i++) await t.event(id, 'product_view', t.ago(20 * D + i * H));
   }
 
+  /** a high-value customer (AOV ¥900) whose last order was 40 days ago */
+  const highValueLapse = (lastInteractionAt: Date) => ({
+    totalSpentFen: 90_000,
+    orderCount: 1,
+    lastOrderAt: t.ago(40 * D),
+    lastInteractionAt,
+  });
+
   it('high value means AOV ≥ ¥800: ¥799 no, ¥800 yes (also as total / orders)', async () => {
     const rule = await t.ruleId('churn_risk');
     await lapsed('aov799', { totalSpentFen: 79_900, lastOrderDaysAgo: 35 });
@@ -109,12 +117,7 @@ describe('churn_risk', () => {
 
   it('interaction fell by 80%: 10 → 2 yes, 10 → 3 no, 0 → 0 no', async () => {
     const rule = await t.ruleId('churn_risk');
-    const base = {
-      totalSpentFen: 90_000,
-      orderCount: 1,
-      lastOrderAt: t.ago(40 * D),
-      lastInteractionAt: t.ago(2 * D),
-    };
+    const base = highValueLapse(t.ago(2 * D));
     for (const [id, recent] of [
       ['drop80', 2],
       ['drop70', 3],
@@ -128,14 +131,36 @@ describe('churn_risk', () => {
     expect(await taskCustomers(rule)).toEqual(['drop80']);
   });
 
+  it('interaction windows are whole Shanghai days, today included: 14 days back, then the 14 before', async () => {
+    const rule = await t.ruleId('churn_risk');
+    const base = highValueLapse(t.ago(D));
+    // today is 2024-05-15 in Shanghai: the recent window is 05-02…05-15, the one before 04-18…05-01
+    const firstPrevious = new Date('2024-04-17T16:00:00Z'); // 04-18 00:00 in Shanghai
+    const beforePrevious = new Date('2024-04-17T15:59:00Z'); // 04-17 23:59
+    const lastPrevious = new Date('2024-05-01T15:59:00Z'); // 05-01 23:59
+    const firstRecent = new Date('2024-05-01T16:00:00Z'); // 05-02 00:00
+    const cases: [string, Date[], Date[]][] = [
+      // five events in the window before, one in the last 14 days: fell by 80%
+      ['first-day-counts', Array(5).fill(firstPrevious), [firstRecent]],
+      ['day-before-does-not', Array(5).fill(beforePrevious), [firstRecent]],
+      [
+        'last-previous-day',
+        [...Array(5).fill(new Date('2024-04-20T02:00:00Z')), lastPrevious, lastPrevious],
+        [],
+      ],
+      ['first-recent-day', Array(5).fill(new Date('2024-04-20T02:00:00Z')), [firstRecent, firstRecent]],
+    ];
+    for (const [id, previous, recent] of cases) {
+      await t.customer(id, base);
+      for (const at of [...previous, ...recent]) await t.event(id, 'product_view', at);
+    }
+    await t.engine.runRule(rule);
+    expect(await taskCustomers(rule)).toEqual(['first-day-counts', 'last-previous-day']);
+  });
+
   it('member center on 3 consecutive Shanghai days without ordering; 2 days or a gap no', async () => {
     const rule = await t.ruleId('churn_risk');
-    const base = {
-      totalSpentFen: 90_000,
-      orderCount: 1,
-      lastOrderAt: t.ago(40 * D),
-      lastInteractionAt: t.ago(H),
-    };
+    const base = highValueLapse(t.ago(H));
     await t.customer('streak3', base);
     await t.customer('streak2', base);
     await t.customer('gap', base);

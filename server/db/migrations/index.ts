@@ -8,6 +8,7 @@ import * as m0007 from './0007_sop_task_creation.js';
 import * as m0009 from './0009_contact_sync_write_path.js';
 import * as m0010 from './0010_task_created_from_tasks.js';
 import * as m0011 from './0011_tasks_created_through_rules.js';
+import * as m0012 from './0012_customer_activity.js';
 
 /** Versioned migrations, applied in name order. Add a file and list it here. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '0009_contact_sync_write_path': m0009,
   '0010_task_created_from_tasks': m0010,
   '0011_tasks_created_through_rules': m0011,
+  '0012_customer_activity': m0012,
 };

@@ -13,18 +13,19 @@ const TZ = sql`INTERVAL '+08:00'`;
  *
  * - lapse: a high-value customer — historic AOV (total spent / paid orders) ≥ `minAovFen` — whose
  *   last paid order is `noOrderDays` or more ago (watched for `watchDays` after that), and whose
- *   behaviour events in the last `interactionWindowDays` fell by ≥ `minDropPercent` against the
- *   window before, or who visited the member center on `memberCenterStreakDays` consecutive
- *   Asia/Shanghai days (ending today or yesterday). window_key = `lapse:<day of the last order>`:
- *   one recall per lapse.
+ *   behaviour events of the last `interactionWindowDays` Asia/Shanghai days (today included) fell
+ *   by ≥ `minDropPercent` against the days before, or who visited the member center on
+ *   `memberCenterStreakDays` consecutive days (ending today or yesterday). window_key =
+ *   `lapse:<day of the last order>`: one recall per lapse.
  * - silence: anyone whose last interaction is `silentDays` or more ago, found while that silence
  *   is at most `catchUpDays` past the line. window_key = `silent:<day of the last interaction>`:
  *   one recall per silence, not one every day for ever.
  *
  * Only customers with an active follow relation get a task (the owner join in the statement), so
- * customers who deleted their salesperson are left alone. Both ways are index-only range scans
- * (customers_high_value_idx on AOV then last order, customers_last_interaction_idx); the
- * per-customer checks then read behavior_events_customer_time_idx for the few customers in range.
+ * customers who deleted their salesperson are left alone. Both ways are index-only range scans:
+ * customers_high_value_idx (AOV, then last order) carries each customer's behaviour per day
+ * (repositories/customer-activity.ts), so a lapse is decided from its index entry with array
+ * arithmetic, and customers_last_interaction_idx finds the silences.
  * (Integer division: total / orders ≥ min exactly when total ≥ min × orders.)
  */
 export const churnRisk: TriggerDefinition<'churn_risk'> = {
@@ -34,37 +35,28 @@ export const churnRisk: TriggerDefinition<'churn_risk'> = {
   answeredWithinMs: (p) => (p.catchUpDays + 1) * DAY_MS,
   candidates(p, { now, customers }) {
     const ago = (days: number) => new Date(now.getTime() - days * DAY_MS);
-    const lapseBefore = ago(p.noOrderDays);
-    const lapseSince = ago(p.noOrderDays + p.watchDays);
-    const recentSince = ago(p.interactionWindowDays);
-    const previousSince = ago(2 * p.interactionWindowDays);
-    const silentBefore = ago(p.silentDays);
-    const silentSince = ago(p.silentDays + p.catchUpDays);
     const today = shanghaiDay(now);
-    const streakSince = shanghaiDayStart(addDays(today, -p.memberCenterStreakDays));
-    const watchedSince =
-      p.memberCenterStreakDays > 0 && streakSince < previousSince ? streakSince : previousSince;
+    const day = (n: number) => sql`${addDays(today, n)}::date`;
+    const w = p.interactionWindowDays;
+    const n = p.memberCenterStreakDays;
+    // events up to the end of day `n` (relative to today), from the running totals per day
+    const eventsThrough = (n: number) =>
+      sql`coalesce(c.activity_counts[width_bucket(${day(n)}, c.activity_days)], 0)`;
+    const recent = sql`(${eventsThrough(0)} - ${eventsThrough(-w)})`;
+    const previous = sql`(${eventsThrough(-w)} - ${eventsThrough(-2 * w)})`;
+    // visits on every one of the n days ending on day `end`: n distinct visit days in (end - n, end]
+    const visitedThrough = (end: number) =>
+      sql`width_bucket(${day(end)}, c.member_center_days) - width_bucket(${day(end - n)}, c.member_center_days) = ${n}::int`;
+    const streakSince = shanghaiDayStart(addDays(today, -n));
+    const previousSince = shanghaiDayStart(addDays(today, 1 - 2 * w));
+    const watchedSince = n > 0 && streakSince < previousSince ? streakSince : previousSince;
     const only = customers ? sql`AND c.external_userid = ANY(${customers}::text[])` : sql``;
 
-    const dropped = sql`(
-      SELECT count(*) FILTER (WHERE e.occurred_at <= ${recentSince}::timestamptz) > 0
-        AND count(*) FILTER (WHERE e.occurred_at > ${recentSince}::timestamptz) * 100
-          <= count(*) FILTER (WHERE e.occurred_at <= ${recentSince}::timestamptz) * ${100 - p.minDropPercent}::int
-      FROM behavior_events e
-      WHERE e.external_userid = c.external_userid
-        AND e.occurred_at > ${previousSince}::timestamptz AND e.occurred_at <= ${now}::timestamptz)`;
-    // consecutive days, from one aggregate: bit k of the mask is a visit k days before today; the
-    // window holds days 0…N, so a run of N ends today (bits 0…N-1) or yesterday (bits 1…N)
-    const run = (1n << BigInt(p.memberCenterStreakDays)) - 1n;
+    const dropped = sql`(${previous} > 0 AND ${recent} * 100 <= ${previous} * ${100 - p.minDropPercent}::int)`;
     const streak =
-      p.memberCenterStreakDays > 0
-        ? sql`(c.last_interaction_at > ${streakSince}::timestamptz AND (
-            SELECT v.mask & ${sql.lit(run)}::bigint = ${sql.lit(run)}::bigint
-              OR (v.mask >> 1) & ${sql.lit(run)}::bigint = ${sql.lit(run)}::bigint
-            FROM (SELECT bit_or(1::bigint << (${today}::date - (e.occurred_at AT TIME ZONE ${TZ})::date)) AS mask
-              FROM behavior_events e
-              WHERE e.external_userid = c.external_userid AND e.kind = 'member_center_visit'
-                AND e.occurred_at > ${streakSince}::timestamptz AND e.occurred_at <= ${now}::timestamptz) v))`
+      n > 0
+        ? sql`(c.last_interaction_at >= ${streakSince}::timestamptz
+            AND coalesce(${visitedThrough(0)} OR ${visitedThrough(-1)}, false))`
         : sql`false`;
 
     // the lapse wins when both apply: an anti-join against the few lapses, not a sort of the lot
@@ -72,19 +64,15 @@ export const churnRisk: TriggerDefinition<'churn_risk'> = {
       WITH lapse AS (
         SELECT c.external_userid,
           'lapse:' || to_char(c.last_order_at AT TIME ZONE ${TZ}, 'YYYY-MM-DD') AS window_key,
-          CASE WHEN s.dropped THEN 'interaction_drop' ELSE 'member_center_streak' END AS reason
+          CASE WHEN ${dropped} THEN 'interaction_drop' ELSE 'member_center_streak' END AS reason
         FROM customers c
-        -- OFFSET 0 keeps the count from being inlined twice (select list and filter)
-        CROSS JOIN LATERAL (
-          SELECT c.last_interaction_at > ${previousSince}::timestamptz AND ${dropped} AS dropped OFFSET 0
-        ) s
         WHERE c.order_count > 0
           AND c.total_spent_fen / c.order_count >= ${p.minAovFen}::bigint
-          AND c.last_order_at <= ${lapseBefore}::timestamptz AND c.last_order_at > ${lapseSince}::timestamptz
-          -- both ways need an interaction inside their windows: most lapsed customers are dropped
-          -- here, off the index entry, before any look at their behaviour
-          AND c.last_interaction_at > ${watchedSince}::timestamptz
-          AND (s.dropped OR ${streak})
+          AND c.last_order_at <= ${ago(p.noOrderDays)}::timestamptz
+          AND c.last_order_at > ${ago(p.noOrderDays + p.watchDays)}::timestamptz
+          -- both ways need an interaction inside their windows
+          AND c.last_interaction_at >= ${watchedSince}::timestamptz
+          AND (${dropped} OR ${streak})
           ${only}
       )
       SELECT external_userid, window_key, reason FROM lapse
@@ -93,8 +81,8 @@ export const churnRisk: TriggerDefinition<'churn_risk'> = {
         'silent:' || to_char(c.last_interaction_at AT TIME ZONE ${TZ}, 'YYYY-MM-DD') AS window_key,
         'silent' AS reason
       FROM customers c
-      WHERE c.last_interaction_at <= ${silentBefore}::timestamptz
-        AND c.last_interaction_at > ${silentSince}::timestamptz
+      WHERE c.last_interaction_at <= ${ago(p.silentDays)}::timestamptz
+        AND c.last_interaction_at > ${ago(p.silentDays + p.catchUpDays)}::timestamptz
         ${only}
         AND NOT EXISTS (SELECT 1 FROM lapse l WHERE l.external_userid = c.external_userid)`;
   },

@@ -99,7 +99,7 @@ export const PARAM_META: { [T in SopTrigger]: Record<string, FieldMeta> } = {
     interactionWindowDays: {
       label: '互动对比窗口',
       unit: '天',
-      help: '比较最近 N 天与再之前 N 天的行为互动次数',
+      help: '按自然日比较最近 N 天（含今天）与再之前 N 天的行为互动次数，N 最多 31',
     },
     minDropPercent: {
       label: '互动下降幅度',
