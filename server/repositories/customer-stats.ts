@@ -1,6 +1,7 @@
 import { type RawBuilder, sql } from 'kysely';
 import type { Db } from '../db/database.js';
 import { type CustomerThresholds, DAY_MS, RFM_BY_FLAGS } from '../services/customers/definitions.js';
+import { activitySummary } from './customer-activity.js';
 
 /*
  * The SQL form of services/customers/definitions.ts: every statement here is set-based, for a
@@ -187,20 +188,34 @@ export async function addNewOrders(
 
 /**
  * Moves each customer's last interaction forward to the latest of the given times (capped at
- * `now`) and refreshes the derived values of every customer listed in `externalUserids`.
+ * `now`) and refreshes the derived values of every customer listed in `externalUserids` — with
+ * `behaviourChanged`, their per-day activity too (repositories/customer-activity.ts), in the same
+ * row write.
  */
 export async function recordInteractions(
   db: Db,
   externalUserids: readonly string[],
   touches: readonly { externalUserid: string; at: Date }[],
-  o: DerivedOptions,
+  o: DerivedOptions & { behaviourChanged?: boolean },
 ): Promise<void> {
   if (externalUserids.length === 0) return;
   const ids = [...externalUserids];
   const cap = o.now.getTime();
+  const activity = o.behaviourChanged
+    ? {
+        columns: sql`, a.activity_days, a.activity_counts, a.member_center_days`,
+        join: sql`LEFT JOIN (${activitySummary({ now: o.now, externalUserids: ids })}) a
+          ON a.external_userid = cu.external_userid`,
+        set: sql`, activity_days = d.activity_days, activity_counts = d.activity_counts,
+          member_center_days = d.member_center_days`,
+        changed: sql`OR (c.activity_days, c.activity_counts, c.member_center_days)
+          IS DISTINCT FROM (d.activity_days, d.activity_counts, d.member_center_days)`,
+      }
+    : { columns: sql``, join: sql``, set: sql``, changed: sql`` };
   const facts = sql`
     SELECT cu.external_userid, cu.created_at, cu.order_count, cu.refund_count,
       cu.total_spent_fen, cu.last_order_at, GREATEST(cu.last_interaction_at, v.at) AS last_interaction_at
+      ${activity.columns}
     FROM customers cu
     LEFT JOIN (
       SELECT id, max(at) AS at
@@ -210,15 +225,15 @@ export async function recordInteractions(
       ) AS u(id, at)
       GROUP BY id
     ) v ON v.id = cu.external_userid
+    ${activity.join}
     WHERE cu.external_userid = ANY(${ids}::text[])`;
   await sql`
-    UPDATE customers c SET last_interaction_at = d.last_interaction_at, ${SET_DERIVED(o.now)}
+    UPDATE customers c SET last_interaction_at = d.last_interaction_at, ${SET_DERIVED(o.now)} ${activity.set}
     FROM (${withDerived(facts, o, ids)}) d
     WHERE c.external_userid = d.external_userid
-      AND (c.last_interaction_at, c.lifecycle_stage, c.rfm_segment, c.intent_score)
-        IS DISTINCT FROM (d.last_interaction_at, d.lifecycle_stage, d.rfm_segment, d.intent_score)`.execute(
-    db,
-  );
+      AND ((c.last_interaction_at, c.lifecycle_stage, c.rfm_segment, c.intent_score)
+        IS DISTINCT FROM (d.last_interaction_at, d.lifecycle_stage, d.rfm_segment, d.intent_score)
+        ${activity.changed})`.execute(db);
 }
 
 /**

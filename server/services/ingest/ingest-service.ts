@@ -10,7 +10,6 @@ import type { Db } from '../../db/database.js';
 import type { Clock } from '../../infra/clock.js';
 import { insertBehaviorEvents } from '../../repositories/behavior-events.js';
 import { upsertCoupons } from '../../repositories/coupons.js';
-import { refreshActivity } from '../../repositories/customer-activity.js';
 import {
   addNewOrders,
   lockCustomers,
@@ -129,12 +128,11 @@ export class IngestService {
       await appendTimeline(trx, fresh.map(eventEntry).sort(byDedupeKey));
       const customerIds = sortedUnique(fresh.map((e) => e.externalUserId));
       await lockCustomers(trx, customerIds);
-      await refreshActivity(trx, { now, externalUserids: customerIds });
       await recordInteractions(
         trx,
         customerIds,
         fresh.map((e) => ({ externalUserid: e.externalUserId, at: e.occurredAt })),
-        { now, thresholds: await this.deps.insights.thresholds(trx) },
+        { now, thresholds: await this.deps.insights.thresholds(trx), behaviourChanged: true },
       );
       return {
         received: items.length,
@@ -169,7 +167,6 @@ export class IngestService {
       await appendTimeline(trx, changed.flatMap(couponEntries).sort(byDedupeKey));
       const customerIds = sortedUnique(changed.map((c) => c.externalUserId));
       await lockCustomers(trx, customerIds);
-      await refreshActivity(trx, { now, externalUserids: customerIds });
       await recordInteractions(
         trx,
         customerIds,
