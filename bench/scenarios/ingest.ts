@@ -34,8 +34,28 @@ function makeOrders(tag: string): BenchOrder[] {
   });
 }
 
-/** Sends `requests` bodies over `connections` parallel lanes; answers orders/s and the median latency. */
-async function sendAll(url: string, bodies: string[], connections: number) {
+const EVENT_KINDS = [
+  'product_view',
+  'product_view',
+  'product_view',
+  'cart_add',
+  'member_center_visit',
+  'search',
+];
+
+/** Behaviour of the last 30 days over the same customers: stats, intent and per-day activity move. */
+function makeEvents(tag: string) {
+  const now = Date.now();
+  return Array.from({ length: BATCH }, (_, i) => ({
+    eventId: `bench-${tag}-${i}`,
+    externalUserId: `bench-wm-${Math.floor(Math.random() * CUSTOMERS)}`,
+    kind: EVENT_KINDS[i % EVENT_KINDS.length]!,
+    occurredAt: new Date(now - Math.random() * 30 * 86_400_000).toISOString(),
+  }));
+}
+
+/** Sends `requests` bodies over `connections` parallel lanes; answers items/s and the median latency. */
+async function sendAll(url: string, bodies: string[], connections: number, kind = 'orders') {
   const latencies: number[] = [];
   let next = 0;
   const started = performance.now();
@@ -45,7 +65,7 @@ async function sendAll(url: string, bodies: string[], connections: number) {
         const body = bodies[next++]!;
         const ts = Math.floor(Date.now() / 1000);
         const t0 = performance.now();
-        const res = await fetch(`${url}/api/ingest/orders`, {
+        const res = await fetch(`${url}/api/ingest/${kind}`, {
           method: 'POST',
           headers: {
             'content-type': 'application/json',
@@ -63,7 +83,7 @@ async function sendAll(url: string, bodies: string[], connections: number) {
   const seconds = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
   return {
-    ordersPerSecond: (bodies.length * BATCH) / seconds,
+    itemsPerSecond: (bodies.length * BATCH) / seconds,
     p50: latencies[Math.floor(latencies.length / 2)]!,
   };
 }
@@ -72,14 +92,16 @@ async function sendAll(url: string, bodies: string[], connections: number) {
  * Signed 1,000-order requests through the whole app (validation, one transaction with stubs,
  * upserts, order lines, timeline, stats and derived values) against a bare multi-row INSERT of
  * the same orders through Kysely into the same database — PostgreSQL (a fresh database on the
- * local server, BENCH_PG_URL), where concurrent requests really run side by side.
+ * local server, BENCH_PG_URL), where concurrent requests really run side by side. Likewise
+ * 1,000-event requests (events, timeline, last interaction, derived values and per-day activity)
+ * against a bare INSERT of the events.
  */
 export function ingestScenario(): Scenario {
   let app: Awaited<ReturnType<typeof startBenchApp>>;
   let database: Awaited<ReturnType<typeof freshBenchDatabase>>;
   return {
     name: 'ingest',
-    description: `POST /api/ingest/orders, ${REQUESTS} requests × ${BATCH} orders, vs bare INSERT of the same orders, on PostgreSQL`,
+    description: `POST /api/ingest/orders and /events, ${REQUESTS} requests × ${BATCH} items, vs bare INSERT of the same rows, on PostgreSQL`,
     runs: 3,
     async setup() {
       database = await freshBenchDatabase('scrm_bench_ingest');
@@ -125,20 +147,49 @@ export function ingestScenario(): Scenario {
       // the same requests again: every order already stored and unchanged
       const resend = await sendAll(url, parallelBodies, 4);
 
+      // behaviour events: the same path with per-customer activity, against a bare INSERT of them
+      const bareEvents = Array.from({ length: REQUESTS }, (_, r) => makeEvents(`${iteration}-ebare-${r}`));
+      const e0 = performance.now();
+      for (const events of bareEvents) {
+        await db
+          .insertInto('behavior_events')
+          .values(
+            events.map((e) => ({
+              event_id: e.eventId,
+              external_userid: e.externalUserId,
+              kind: e.kind,
+              occurred_at: e.occurredAt,
+              data: '{}',
+            })),
+          )
+          .execute();
+      }
+      const bareEventRate = (REQUESTS * BATCH) / ((performance.now() - e0) / 1000);
+      const eventBodies = (tag: string) =>
+        Array.from({ length: REQUESTS }, (_, r) =>
+          JSON.stringify({ items: makeEvents(`${iteration}-${tag}-${r}`) }),
+        );
+      const serialEvents = await sendAll(url, eventBodies('e1'), 1, 'events');
+      const parallelEvents = await sendAll(url, eventBodies('e4'), 4, 'events');
+
       const figure = (name: string, value: number, unit = 'orders/s'): Figure => ({
         name,
         value,
         unit,
         better: unit === 'ms' ? 'lower' : 'higher',
         ...(unit === 'orders/s' && name !== 'bare INSERT' ? { baseline: 'bare INSERT' } : {}),
+        ...(unit === 'events/s' && name !== 'events: bare INSERT' ? { baseline: 'events: bare INSERT' } : {}),
       });
       return [
         figure('bare INSERT', bareRate),
-        figure('ingest API, 1 connection', serial.ordersPerSecond),
-        figure('ingest API, 4 connections', parallel.ordersPerSecond),
-        figure('ingest API re-send, 4 connections', resend.ordersPerSecond),
+        figure('ingest API, 1 connection', serial.itemsPerSecond),
+        figure('ingest API, 4 connections', parallel.itemsPerSecond),
+        figure('ingest API re-send, 4 connections', resend.itemsPerSecond),
         figure('ingest request p50, 1 connection', serial.p50, 'ms'),
         figure('ingest request p50, 4 connections', parallel.p50, 'ms'),
+        figure('events: bare INSERT', bareEventRate, 'events/s'),
+        figure('events: ingest API, 1 connection', serialEvents.itemsPerSecond, 'events/s'),
+        figure('events: ingest API, 4 connections', parallelEvents.itemsPerSecond, 'events/s'),
       ];
     },
     async teardown() {
