@@ -61,8 +61,8 @@ export async function refreshActivity(db: Db, o: ActivityScope): Promise<void> {
     UPDATE customers c
     SET activity_days = a.activity_days, activity_counts = a.activity_counts,
       member_center_days = a.member_center_days
-    FROM customers k LEFT JOIN (${activitySummary(o)}) a ON a.external_userid = k.external_userid
-    WHERE c.external_userid = k.external_userid ${only}
+    FROM customers target LEFT JOIN (${activitySummary(o)}) a ON a.external_userid = target.external_userid
+    WHERE c.external_userid = target.external_userid ${only}
       AND (c.activity_days, c.activity_counts, c.member_center_days)
         IS DISTINCT FROM (a.activity_days, a.activity_counts, a.member_center_days)`.execute(db);
 }

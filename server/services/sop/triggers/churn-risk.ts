@@ -36,25 +36,27 @@ export const churnRisk: TriggerDefinition<'churn_risk'> = {
   candidates(p, { now, customers }) {
     const ago = (days: number) => new Date(now.getTime() - days * DAY_MS);
     const today = shanghaiDay(now);
-    const day = (n: number) => sql`${addDays(today, n)}::date`;
+    const day = (offset: number) => sql`${addDays(today, offset)}::date`;
     const w = p.interactionWindowDays;
-    const n = p.memberCenterStreakDays;
-    // events up to the end of day `n` (relative to today), from the running totals per day
-    const eventsThrough = (n: number) =>
-      sql`coalesce(c.activity_counts[width_bucket(${day(n)}, c.activity_days)], 0)`;
+    const streakDays = p.memberCenterStreakDays;
+    // events up to the end of the day `offset` days from today, from the running totals per day
+    const eventsThrough = (offset: number) =>
+      sql`coalesce(c.activity_counts[width_bucket(${day(offset)}, c.activity_days)], 0)`;
     const recent = sql`(${eventsThrough(0)} - ${eventsThrough(-w)})`;
     const previous = sql`(${eventsThrough(-w)} - ${eventsThrough(-2 * w)})`;
-    // visits on every one of the n days ending on day `end`: n distinct visit days in (end - n, end]
+    // a visit on each of the streak's days ending `end` days from today: as many distinct visit
+    // days in (end - streakDays, end] as the streak is long
     const visitedThrough = (end: number) =>
-      sql`width_bucket(${day(end)}, c.member_center_days) - width_bucket(${day(end - n)}, c.member_center_days) = ${n}::int`;
-    const streakSince = shanghaiDayStart(addDays(today, -n));
+      sql`width_bucket(${day(end)}, c.member_center_days)
+        - width_bucket(${day(end - streakDays)}, c.member_center_days) = ${streakDays}::int`;
+    const streakSince = shanghaiDayStart(addDays(today, -streakDays));
     const previousSince = shanghaiDayStart(addDays(today, 1 - 2 * w));
-    const watchedSince = n > 0 && streakSince < previousSince ? streakSince : previousSince;
+    const watchedSince = streakDays > 0 && streakSince < previousSince ? streakSince : previousSince;
     const only = customers ? sql`AND c.external_userid = ANY(${customers}::text[])` : sql``;
 
     const dropped = sql`(${previous} > 0 AND ${recent} * 100 <= ${previous} * ${100 - p.minDropPercent}::int)`;
     const streak =
-      n > 0
+      streakDays > 0
         ? sql`(c.last_interaction_at >= ${streakSince}::timestamptz
             AND coalesce(${visitedThrough(0)} OR ${visitedThrough(-1)}, false))`
         : sql`false`;
