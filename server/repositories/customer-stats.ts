@@ -1,7 +1,8 @@
 import { type RawBuilder, sql } from 'kysely';
 import type { Db } from '../db/database.js';
+import type { Activity } from '../services/customers/activity.js';
 import { type CustomerThresholds, DAY_MS, RFM_BY_FLAGS } from '../services/customers/definitions.js';
-import { activitySummary } from './customer-activity.js';
+import { activityValues } from './customer-activity.js';
 
 /*
  * The SQL form of services/customers/definitions.ts: every statement here is set-based, for a
@@ -189,23 +190,25 @@ export async function addNewOrders(
 /**
  * Moves each customer's last interaction forward to the latest of the given times (capped at
  * `now`) and refreshes the derived values of every customer listed in `externalUserids` — with
- * `behaviourChanged`, their per-day activity too (repositories/customer-activity.ts), in the same
- * row write.
+ * `activity`, each listed customer's new per-day activity too (repositories/customer-activity.ts),
+ * in the same row write.
  */
 export async function recordInteractions(
   db: Db,
   externalUserids: readonly string[],
   touches: readonly { externalUserid: string; at: Date }[],
-  o: DerivedOptions & { behaviourChanged?: boolean },
+  o: DerivedOptions & { activity?: ReadonlyMap<string, Activity | null> },
 ): Promise<void> {
   if (externalUserids.length === 0) return;
   const ids = [...externalUserids];
   const cap = o.now.getTime();
-  const activity = o.behaviourChanged
+  const activity = o.activity
     ? {
         columns: sql`, a.activity_days, a.activity_counts, a.member_center_days`,
-        join: sql`LEFT JOIN (${activitySummary({ now: o.now, externalUserids: ids })}) a
-          ON a.external_userid = cu.external_userid`,
+        join: sql`LEFT JOIN (${activityValues(
+          ids,
+          ids.map((id) => o.activity!.get(id) ?? null),
+        )}) a ON a.external_userid = cu.external_userid`,
         set: sql`, activity_days = d.activity_days, activity_counts = d.activity_counts,
           member_center_days = d.member_center_days`,
         changed: sql`OR (c.activity_days, c.activity_counts, c.member_center_days)

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signIngestBody } from '../../server/http/middleware/ingest-signature.js';
 import { fixedClock } from '../../server/infra/clock.js';
 import { redisOptionsFromUrl } from '../../server/infra/redis.js';
+import { refreshActivity } from '../../server/repositories/customer-activity.js';
 import {
   DAY_MS,
   DEFAULT_CUSTOMER_THRESHOLDS,
@@ -374,11 +375,28 @@ describe('signed ingest of orders, events and coupons', () => {
 
     // re-sent: counted once; arriving late: lands on its own day
     await ingest('events', [event('a7-e1', 'product_view', today), event('a7-e5', 'search', tenDaysAgo)]);
-    expect(await activity('a7-wm')).toEqual({
+    const added = await activity('a7-wm');
+    expect(added).toEqual({
       days: [day(tenDaysAgo), day(twoDaysAgo), day(today)],
       counts: [1, 3, 4],
       visits: [day(twoDaysAgo)],
     });
+    // what ingest added up equals the summary recomputed from the stored events
+    await refreshActivity(db(), { now: clock.now(), externalUserids: ['a7-wm'] });
+    expect(await activity('a7-wm')).toEqual(added);
+
+    // 60 days on, the days that left the 62-day horizon go when the next event arrives
+    clock.advance(60 * DAY_MS);
+    try {
+      const later = ago(MIN);
+      await ingest('events', [event('a7-e6', 'member_center_visit', later)]);
+      const moved = await activity('a7-wm');
+      expect(moved).toEqual({ days: [day(today), day(later)], counts: [1, 2], visits: [day(later)] });
+      await refreshActivity(db(), { now: clock.now(), externalUserids: ['a7-wm'] });
+      expect(await activity('a7-wm')).toEqual(moved);
+    } finally {
+      clock.advance(-60 * DAY_MS);
+    }
   });
 });
 

@@ -10,6 +10,7 @@ import type { Db } from '../../db/database.js';
 import type { Clock } from '../../infra/clock.js';
 import { insertBehaviorEvents } from '../../repositories/behavior-events.js';
 import { upsertCoupons } from '../../repositories/coupons.js';
+import { readActivity } from '../../repositories/customer-activity.js';
 import {
   addNewOrders,
   lockCustomers,
@@ -19,6 +20,7 @@ import {
 import { ensureCustomerStubs } from '../../repositories/customers.js';
 import { type OrderLineRecord, replaceOrderLines, upsertOrders } from '../../repositories/orders.js';
 import { appendTimeline } from '../../repositories/timeline.js';
+import { mergeActivity } from '../customers/activity.js';
 import type { CustomerInsights } from '../customers/insights.js';
 import { byDedupeKey, couponEntries, eventEntry } from './timeline-entries.js';
 
@@ -128,11 +130,21 @@ export class IngestService {
       await appendTimeline(trx, fresh.map(eventEntry).sort(byDedupeKey));
       const customerIds = sortedUnique(fresh.map((e) => e.externalUserId));
       await lockCustomers(trx, customerIds);
+      const stored = await readActivity(trx, customerIds);
+      const byCustomer = new Map<string, EventInput[]>();
+      for (const e of fresh) {
+        const list = byCustomer.get(e.externalUserId);
+        if (list) list.push(e);
+        else byCustomer.set(e.externalUserId, [e]);
+      }
+      const activity = new Map(
+        customerIds.map((id) => [id, mergeActivity(stored.get(id) ?? null, byCustomer.get(id) ?? [], now)]),
+      );
       await recordInteractions(
         trx,
         customerIds,
         fresh.map((e) => ({ externalUserid: e.externalUserId, at: e.occurredAt })),
-        { now, thresholds: await this.deps.insights.thresholds(trx), behaviourChanged: true },
+        { now, thresholds: await this.deps.insights.thresholds(trx), activity },
       );
       return {
         received: items.length,
