@@ -54,6 +54,13 @@ function makeEvents(tag: string) {
   }));
 }
 
+/** Items/s of `insert` run over the batches one after another: the bare-INSERT baselines. */
+async function bareRate<T>(batches: T[][], insert: (batch: T[]) => Promise<unknown>): Promise<number> {
+  const t0 = performance.now();
+  for (const batch of batches) await insert(batch);
+  return (batches.length * BATCH) / ((performance.now() - t0) / 1000);
+}
+
 /** Sends `requests` bodies over `connections` parallel lanes; answers items/s and the median latency. */
 async function sendAll(url: string, bodies: string[], connections: number, kind = 'orders') {
   const latencies: number[] = [];
@@ -122,10 +129,8 @@ export function ingestScenario(): Scenario {
       const batches = (tag: string) =>
         Array.from({ length: REQUESTS }, (_, r) => makeOrders(`${iteration}-${tag}-${r}`));
 
-      const bare = batches('bare');
-      const t0 = performance.now();
-      for (const orders of bare) {
-        await db
+      const bareOrders = await bareRate(batches('bare'), (orders) =>
+        db
           .insertInto('orders')
           .values(
             orders.map((o) => ({
@@ -136,9 +141,8 @@ export function ingestScenario(): Scenario {
               paid_at: o.paidAt,
             })),
           )
-          .execute();
-      }
-      const bareRate = (REQUESTS * BATCH) / ((performance.now() - t0) / 1000);
+          .execute(),
+      );
 
       const serialBodies = batches('c1').map((items) => JSON.stringify({ items }));
       const serial = await sendAll(url, serialBodies, 1);
@@ -148,10 +152,10 @@ export function ingestScenario(): Scenario {
       const resend = await sendAll(url, parallelBodies, 4);
 
       // behaviour events: the same path with per-customer activity, against a bare INSERT of them
-      const bareEvents = Array.from({ length: REQUESTS }, (_, r) => makeEvents(`${iteration}-ebare-${r}`));
-      const e0 = performance.now();
-      for (const events of bareEvents) {
-        await db
+      const eventBatches = (tag: string) =>
+        Array.from({ length: REQUESTS }, (_, r) => makeEvents(`${iteration}-${tag}-${r}`));
+      const bareEvents = await bareRate(eventBatches('ebare'), (events) =>
+        db
           .insertInto('behavior_events')
           .values(
             events.map((e) => ({
@@ -162,13 +166,9 @@ export function ingestScenario(): Scenario {
               data: '{}',
             })),
           )
-          .execute();
-      }
-      const bareEventRate = (REQUESTS * BATCH) / ((performance.now() - e0) / 1000);
-      const eventBodies = (tag: string) =>
-        Array.from({ length: REQUESTS }, (_, r) =>
-          JSON.stringify({ items: makeEvents(`${iteration}-${tag}-${r}`) }),
-        );
+          .execute(),
+      );
+      const eventBodies = (tag: string) => eventBatches(tag).map((items) => JSON.stringify({ items }));
       const serialEvents = await sendAll(url, eventBodies('e1'), 1, 'events');
       const parallelEvents = await sendAll(url, eventBodies('e4'), 4, 'events');
 
@@ -181,13 +181,13 @@ export function ingestScenario(): Scenario {
         ...(unit === 'events/s' && name !== 'events: bare INSERT' ? { baseline: 'events: bare INSERT' } : {}),
       });
       return [
-        figure('bare INSERT', bareRate),
+        figure('bare INSERT', bareOrders),
         figure('ingest API, 1 connection', serial.itemsPerSecond),
         figure('ingest API, 4 connections', parallel.itemsPerSecond),
         figure('ingest API re-send, 4 connections', resend.itemsPerSecond),
         figure('ingest request p50, 1 connection', serial.p50, 'ms'),
         figure('ingest request p50, 4 connections', parallel.p50, 'ms'),
-        figure('events: bare INSERT', bareEventRate, 'events/s'),
+        figure('events: bare INSERT', bareEvents, 'events/s'),
         figure('events: ingest API, 1 connection', serialEvents.itemsPerSecond, 'events/s'),
         figure('events: ingest API, 4 connections', parallelEvents.itemsPerSecond, 'events/s'),
       ];

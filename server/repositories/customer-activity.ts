@@ -1,9 +1,7 @@
 import { type RawBuilder, sql } from 'kysely';
 import type { Db } from '../db/database.js';
 import { type Activity, activityHorizonStart } from '../services/customers/activity.js';
-
-/** Shanghai wall time by its fixed offset (services/sop/time.ts): UTC+8, no daylight saving. */
-const TZ = sql`INTERVAL '+08:00'`;
+import { SHANGHAI_OFFSET_SQL as TZ } from '../services/sop/time.js';
 
 /*
  * Each customer's behaviour per Asia/Shanghai day on the customer row (services/customers/activity.ts

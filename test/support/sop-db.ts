@@ -96,7 +96,7 @@ export async function openSopDb(start: Date, options: { jobs?: SopJobs } = {}) {
         .insertInto('follow_relations')
         .values({ external_userid: id, userid: staff, added_at: addedAt, status })
         .execute(),
-    /** a stored behaviour event, with the customer's activity summary refreshed as ingest does */
+    /** a stored behaviour event, with the customer's per-day activity recomputed (ingest keeps it too) */
     event: async (
       id: string,
       kind: string,

@@ -1,8 +1,16 @@
+import { sql } from 'kysely';
+
 /**
  * Asia/Shanghai wall-clock arithmetic. China has kept UTC+8 without daylight saving since 1991,
  * so a fixed offset is exact and needs no time-zone database; SQL uses `AT TIME ZONE 'Asia/Shanghai'`.
  */
 export const SHANGHAI_TZ = 'Asia/Shanghai';
+
+/**
+ * `ts AT TIME ZONE ${SHANGHAI_OFFSET_SQL}`: Shanghai wall time by its fixed offset — the same days
+ * as the named zone at a third of the cost per row, for statements that format a day per row.
+ */
+export const SHANGHAI_OFFSET_SQL = sql`INTERVAL '+08:00'`;
 export const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
 export const MINUTE_MS = 60_000;
 export const HOUR_MS = 3_600_000;

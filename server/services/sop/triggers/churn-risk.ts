@@ -1,12 +1,6 @@
 import { sql } from 'kysely';
-import { addDays, DAY_MS, shanghaiDay, shanghaiDayStart } from '../time.js';
+import { addDays, DAY_MS, shanghaiDay, shanghaiDayStart, SHANGHAI_OFFSET_SQL as TZ } from '../time.js';
 import type { TriggerDefinition } from './index.js';
-
-/**
- * Shanghai wall time by its fixed offset (see ../time.ts): the same days as the named zone, at a
- * third of the cost per row — this scan formats a day for thousands of rows.
- */
-const TZ = sql`INTERVAL '+08:00'`;
 
 /**
  * 流失召回, two ways in (one task per customer and scan; the lapse wins when both apply):
