@@ -266,16 +266,18 @@ describe('supervisor', () => {
         await context.close();
       }
 
-      // the churn rule's windows are whole days, and its editor says so
-      const churnContext = await contextAs('boss', WIDTHS.desktop);
-      const churnPage = await churnContext.newPage();
-      await churnPage.goto(`${publicUrl}/workbench/rules`);
-      await churnPage.locator('[data-test="rule-link"]', { hasText: '流失' }).first().click();
-      const windowDays = churnPage.locator('[data-test="param-interactionWindowDays"]');
-      await expect.poll(() => windowDays.locator('input').inputValue()).toBe('14');
-      await expect.poll(() => windowDays.innerText()).toContain('按自然日比较最近 N 天（含今天）');
-      await shoot(churnPage, 'rule-churn-desktop');
-      await churnContext.close();
+      // the churn rule's windows are whole days, and its editor says so (also 360 px wide)
+      for (const [label, viewport] of Object.entries({ ...WIDTHS, narrow: { width: 360, height: 800 } })) {
+        const churnContext = await contextAs('boss', viewport);
+        const churnPage = await churnContext.newPage();
+        await churnPage.goto(`${publicUrl}/workbench/rules`);
+        await churnPage.locator('[data-test="rule-link"]', { hasText: '流失' }).first().click();
+        const windowDays = churnPage.locator('[data-test="param-interactionWindowDays"]');
+        await expect.poll(() => windowDays.locator('input').inputValue()).toBe('14');
+        await expect.poll(() => windowDays.innerText()).toContain('按自然日比较最近 N 天（含今天）');
+        await shoot(churnPage, `rule-churn-${label}`);
+        await churnContext.close();
+      }
 
       const context = await contextAs('boss', WIDTHS.desktop);
       const page = await context.newPage();
