@@ -57,7 +57,10 @@ export interface SopVariantRow {
   revenue_fen: number;
 }
 
-/** REPORT_DEFINITIONS.sop, per rule and variant. */
+/**
+ * REPORT_DEFINITIONS.sop, per rule and variant. A rule with activity in the range lists every
+ * variant it has now, those without tasks as zeros, so an A/B read never loses its empty arm.
+ */
 export async function sopVariants(db: Db, r: Range): Promise<SopVariantRow[]> {
   const { rows } = await sql<SopVariantRow>`
     WITH tasks AS (
@@ -77,13 +80,22 @@ export async function sopVariants(db: Db, r: Range): Promise<SopVariantRow[]> {
       WHERE s.reason = 'frequency_cap'
         AND s.created_at >= ${r.from}::timestamptz AND s.created_at < ${r.toEnd}::timestamptz
       GROUP BY 1, 2
+    ),
+    active AS (SELECT rule_id, variant FROM tasks UNION SELECT rule_id, variant FROM skips),
+    cells AS (
+      SELECT rule_id, variant FROM active
+      UNION
+      SELECT r.id, v.variant FROM sop_rules r
+        CROSS JOIN LATERAL generate_series(0, jsonb_array_length(r.variants) - 1) AS v(variant)
+      WHERE r.id IN (SELECT rule_id FROM active)
     )
-    SELECT r.id AS rule_id, r.name AS rule_name, r.trigger, coalesce(t.variant, s.variant)::int AS variant,
+    SELECT r.id AS rule_id, r.name AS rule_name, r.trigger, c.variant::int AS variant,
       coalesce(t.created, 0) AS created, coalesce(s.capped, 0) AS capped, coalesce(s.capped_only, 0) AS capped_only,
       coalesce(t.sent, 0) AS sent, coalesce(t.converted, 0) AS converted, coalesce(t.revenue_fen, 0) AS revenue_fen
-    FROM tasks t
-    FULL JOIN skips s ON s.rule_id = t.rule_id AND s.variant = t.variant
-    JOIN sop_rules r ON r.id = coalesce(t.rule_id, s.rule_id)
+    FROM cells c
+    JOIN sop_rules r ON r.id = c.rule_id
+    LEFT JOIN tasks t ON t.rule_id = c.rule_id AND t.variant = c.variant
+    LEFT JOIN skips s ON s.rule_id = c.rule_id AND s.variant = c.variant
     ORDER BY 1, 4`.execute(db);
   return rows;
 }

@@ -227,7 +227,10 @@ describe('high intent → task → reminder → sent → order → conversion', 
       conversionRate: 1,
       revenueFen: 29_900,
     });
-    expect(report.rows.find((r) => r.ruleId === rule.id)?.variant).toBe(row.variant);
+    // every variant of the rule has a row, the one that got the task and the others as zeros
+    const rows = report.rows.filter((r) => r.ruleId === rule.id);
+    expect(rows.map((r) => r.variant)).toEqual(rule.variants.map((_, i) => i));
+    expect(rows.map((r) => r.created)).toEqual(rule.variants.map((_, i) => (i === row.variant ? 1 : 0)));
     expect((await api('zhangsan', 'GET', `/api/reports/sop?from=${TODAY}&to=${TODAY}`)).status).toBe(403);
   });
 

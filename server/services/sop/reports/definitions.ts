@@ -18,7 +18,8 @@ export const REPORT_DEFINITIONS = {
     rank: 'salespeople by completion rate over the range, then by tasks sent, then userid; 1 is best',
   },
   sop: {
-    scope: 'per rule and message variant, for tasks and held-back matches created in the range',
+    scope:
+      'per rule and message variant, for tasks and held-back matches created in the range; a rule with any lists each of its current variants, those without any as zeros',
     created: 'tasks created',
     capped: 'matches the per-customer cap held back (one per rule, customer and occasion)',
     matched: 'tasks created plus held-back matches that never became a task',
