@@ -202,12 +202,13 @@ export async function recordInteractions(
   if (externalUserids.length === 0) return;
   const ids = [...externalUserids];
   const cap = o.now.getTime();
-  const activity = o.activity
+  const given = o.activity;
+  const activity = given
     ? {
         columns: sql`, a.activity_days, a.activity_counts, a.member_center_days`,
         join: sql`LEFT JOIN (${activityValues(
           ids,
-          ids.map((id) => o.activity!.get(id) ?? null),
+          ids.map((id) => given.get(id) ?? null),
         )}) a ON a.external_userid = cu.external_userid`,
         set: sql`, activity_days = d.activity_days, activity_counts = d.activity_counts,
           member_center_days = d.member_center_days`,

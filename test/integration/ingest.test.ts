@@ -364,7 +364,7 @@ describe('signed ingest of orders, events and coupons', () => {
       event('a7-e1', 'product_view', today),
       event('a7-e2', 'member_center_visit', twoDaysAgo),
       event('a7-e3', 'product_view', twoDaysAgo),
-      // beyond the 62 days kept before the newest event
+      // older than the 62 days the summary keeps
       event('a7-e4', 'product_view', old),
     ]);
     expect(await activity('a7-wm')).toEqual({
